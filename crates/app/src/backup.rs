@@ -1,0 +1,116 @@
+//! Backup and restore, identical on SQLite and PostgreSQL: a JSON document with every business
+//! table, read and written through the entities (so types convert between the two databases).
+//! Sessions are not saved: after a restore everybody logs in again.
+
+use crate::error::AppError;
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Statement};
+use serde::{Deserialize, Serialize};
+use usinage_store::entities::{audit_head, audit_log, role_right, setting, user};
+use usinage_store::{Backend, Db};
+
+pub const FORMAT: &str = "gestion-usinage-backup";
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tables {
+    pub users: Vec<user::Model>,
+    pub role_rights: Vec<role_right::Model>,
+    pub settings: Vec<setting::Model>,
+    pub audit_log: Vec<audit_log::Model>,
+    pub audit_head: Vec<audit_head::Model>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Backup {
+    pub format: String,
+    pub format_version: u32,
+    pub app_version: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub source_database: String,
+    pub tables: Tables,
+}
+
+pub async fn dump(db: &Db) -> Result<Backup, AppError> {
+    // One read transaction: a consistent snapshot even while the server runs.
+    let tx = sea_orm::TransactionTrait::begin(&db.conn).await?;
+    let tables = Tables {
+        users: user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .all(&tx)
+            .await?,
+        role_rights: role_right::Entity::find().all(&tx).await?,
+        settings: setting::Entity::find().all(&tx).await?,
+        audit_log: audit_log::Entity::find()
+            .order_by_asc(audit_log::Column::Id)
+            .all(&tx)
+            .await?,
+        audit_head: audit_head::Entity::find().all(&tx).await?,
+    };
+    tx.commit().await?;
+    Ok(Backup {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        created_at: crate::now(),
+        source_database: db.backend().as_str().into(),
+        tables,
+    })
+}
+
+macro_rules! insert_all {
+    ($tx:expr, $entity:ident, $rows:expr) => {
+        for chunk in $rows.chunks(200) {
+            let models: Vec<$entity::ActiveModel> = chunk.iter().cloned().map(Into::into).collect();
+            if !models.is_empty() {
+                $entity::Entity::insert_many(models)
+                    .exec_without_returning($tx)
+                    .await?;
+            }
+        }
+    };
+}
+
+/// Restores into an empty database (migrated, no accounts, no audit rows), all or nothing.
+pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
+    if b.format != FORMAT || b.format_version != FORMAT_VERSION {
+        return Err(AppError::bad_request(
+            format!(
+                "Ce fichier n'est pas une sauvegarde Gestion Usinage au format {FORMAT_VERSION}."
+            ),
+            format!("This file is not a Gestion Usinage backup in format {FORMAT_VERSION}."),
+        ));
+    }
+    let tx = db.write().await?;
+    let users = user::Entity::find().count(&tx.tx).await?;
+    let audits = audit_log::Entity::find().count(&tx.tx).await?;
+    if users > 0 || audits > 0 {
+        return Err(AppError::new(
+            crate::error::Kind::Conflict,
+            "database_not_empty",
+            "La restauration se fait dans une base vide : cette base contient déjà des données.",
+            "Restore goes into an empty database: this one already holds data.",
+        ));
+    }
+    role_right::Entity::delete_many().exec(&tx.tx).await?;
+    setting::Entity::delete_many().exec(&tx.tx).await?;
+    audit_head::Entity::delete_many().exec(&tx.tx).await?;
+    let t = &b.tables;
+    insert_all!(&tx.tx, user, t.users);
+    insert_all!(&tx.tx, role_right, t.role_rights);
+    insert_all!(&tx.tx, setting, t.settings);
+    insert_all!(&tx.tx, audit_log, t.audit_log);
+    insert_all!(&tx.tx, audit_head, t.audit_head);
+    if db.backend() == Backend::Postgres {
+        // Explicit ids were inserted: move the sequences past them.
+        for table in ["users", "sessions"] {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            );
+            tx.tx
+                .execute_raw(Statement::from_string(db.db_backend(), sql))
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Documents produced by Gestion Usinage. Now: QR codes (every record's URL) and tabular exports
+//! (CSV, XLSX) used by every list. Next: PDFs (quotes, invoices, travelers, labels) with typst.
+
+pub mod qr;
+pub mod table_export;

@@ -1,0 +1,8 @@
+//! One module per table. The wire format is not these structs: services map them to views.
+
+pub mod audit_head;
+pub mod audit_log;
+pub mod role_right;
+pub mod session;
+pub mod setting;
+pub mod user;

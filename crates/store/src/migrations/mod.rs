@@ -1,0 +1,15 @@
+//! Migrations, one per schema change, never edited once landed. They run on SQLite and
+//! PostgreSQL; both are exercised by the test suite.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_foundation::Migration)]
+    }
+}
