@@ -1,0 +1,43 @@
+import { Route, Routes } from 'react-router';
+import { RequireAuth } from './auth/AuthContext';
+import { AppShell } from './components/AppShell';
+import { MODULES } from './modules';
+import { AccountPage } from './pages/AccountPage';
+import { AuditPage } from './pages/AuditPage';
+import { DashboardPage } from './pages/DashboardPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { PlaceholderPage } from './pages/PlaceholderPage';
+import { RightsPage } from './pages/RightsPage';
+import { ScanPage } from './pages/ScanPage';
+import { SystemPage } from './pages/SystemPage';
+import { UserFormPage } from './pages/users/UserFormPage';
+import { UsersListPage } from './pages/users/UsersListPage';
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <AppShell />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<DashboardPage />} />
+        <Route path="users" element={<UsersListPage />} />
+        <Route path="users/:id" element={<UserFormPage />} />
+        <Route path="rights" element={<RightsPage />} />
+        <Route path="audit" element={<AuditPage />} />
+        <Route path="system" element={<SystemPage />} />
+        <Route path="scan" element={<ScanPage />} />
+        <Route path="account" element={<AccountPage />} />
+        {MODULES.filter((m) => !m.built).map((m) => (
+          <Route key={m.code} path={`${m.code}/*`} element={<PlaceholderPage module={m} />} />
+        ))}
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,79 @@
+// The 22 module codes of docs/api.md, grouped the way a shop thinks about them. `built` says
+// whether the screen exists yet; others open a "planned module" page.
+import type { ActionCode, Me } from './api/types';
+
+export const MODULE_CODES = [
+  'users', 'hr', 'crm', 'quotes', 'orders', 'routings', 'method_sheets', 'machines', 'programs', 'tools',
+  'materials', 'instruments', 'quality', 'planning', 'time_tracking', 'maintenance', 'invoicing', 'finance',
+  'statistics', 'integrations', 'robots', 'system',
+] as const;
+
+export type ModuleCode = (typeof MODULE_CODES)[number];
+
+export type SectionCode = 'commercial' | 'production' | 'resources' | 'quality_hr' | 'steering' | 'admin';
+
+export interface NavChild {
+  /** i18n key of the label. */
+  labelKey: string;
+  path: string;
+  icon: string;
+  testId: string;
+}
+
+export interface ModuleDef {
+  code: ModuleCode;
+  section: SectionCode;
+  path: string;
+  built: boolean;
+  /** Built screens that live under this module in the menu (Système → Droits, Journal d'audit). */
+  children?: NavChild[];
+}
+
+export const MODULES: ModuleDef[] = [
+  { code: 'crm', section: 'commercial', path: '/crm', built: false },
+  { code: 'quotes', section: 'commercial', path: '/quotes', built: false },
+  { code: 'orders', section: 'commercial', path: '/orders', built: false },
+  { code: 'invoicing', section: 'commercial', path: '/invoicing', built: false },
+  { code: 'routings', section: 'production', path: '/routings', built: false },
+  { code: 'method_sheets', section: 'production', path: '/method_sheets', built: false },
+  { code: 'programs', section: 'production', path: '/programs', built: false },
+  { code: 'planning', section: 'production', path: '/planning', built: false },
+  { code: 'time_tracking', section: 'production', path: '/time_tracking', built: false },
+  { code: 'machines', section: 'resources', path: '/machines', built: false },
+  { code: 'tools', section: 'resources', path: '/tools', built: false },
+  { code: 'materials', section: 'resources', path: '/materials', built: false },
+  { code: 'instruments', section: 'resources', path: '/instruments', built: false },
+  { code: 'maintenance', section: 'resources', path: '/maintenance', built: false },
+  { code: 'quality', section: 'quality_hr', path: '/quality', built: false },
+  { code: 'hr', section: 'quality_hr', path: '/hr', built: false },
+  { code: 'finance', section: 'steering', path: '/finance', built: false },
+  { code: 'statistics', section: 'steering', path: '/statistics', built: false },
+  { code: 'users', section: 'admin', path: '/users', built: true },
+  { code: 'integrations', section: 'admin', path: '/integrations', built: false },
+  { code: 'robots', section: 'admin', path: '/robots', built: false },
+  {
+    code: 'system',
+    section: 'admin',
+    path: '/system',
+    built: true,
+    children: [
+      { labelKey: 'nav.rights', path: '/rights', icon: 'shield', testId: 'nav-rights' },
+      { labelKey: 'nav.audit', path: '/audit', icon: 'activity', testId: 'nav-audit' },
+    ],
+  },
+];
+
+export const SECTIONS: SectionCode[] = ['commercial', 'production', 'resources', 'quality_hr', 'steering', 'admin'];
+
+export function moduleByCode(code: string): ModuleDef | undefined {
+  return MODULES.find((m) => m.code === code);
+}
+
+export function can(me: Pick<Me, 'permissions'> | null | undefined, module: string, action: ActionCode = 'read'): boolean {
+  return !!me?.permissions[module]?.includes(action);
+}
+
+/** Modules shown to this user: those with at least the read right, in menu order. */
+export function visibleModules(me: Pick<Me, 'permissions'> | null | undefined): ModuleDef[] {
+  return MODULES.filter((m) => can(me, m.code, 'read'));
+}
