@@ -138,6 +138,9 @@ pub async fn load(db: &Db) -> Result<DemoReport, AppError> {
         .await?;
         created += 1;
     }
+    // Registration point: each module's demo loader, in dependency order (suppliers before
+    // tools, grades before stock, machines before skills…), all in this one transaction.
+
     let company = demo_company();
     settings::put(&tx.tx, settings::COMPANY, &company).await?;
     settings::put(&tx.tx, settings::DEMO, &true).await?;

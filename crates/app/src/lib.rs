@@ -14,6 +14,7 @@ pub mod listing;
 pub mod rights;
 pub mod settings;
 pub mod throttle;
+pub mod units;
 pub mod users;
 
 pub use ctx::Ctx;

@@ -150,6 +150,21 @@ impl ListQuery {
     }
 }
 
+/// Runs a filtered, sorted select for this query: one page for JSON, every row for exports.
+pub async fn fetch_page<E, C>(select: sea_orm::Select<E>, q: &ListQuery, db: &C) -> Result<Page<E::Model>, AppError>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: sea_orm::FromQueryResult + Send + Sync,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::PaginatorTrait;
+    let (page, size) = q.window();
+    let pager = select.paginate(db, size);
+    let total = pager.num_items().await?;
+    let items = pager.fetch_page(page).await?;
+    Ok(Page { items, total, page: q.page, per_page: q.per_page })
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,

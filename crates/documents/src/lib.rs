@@ -3,3 +3,4 @@
 
 pub mod qr;
 pub mod table_export;
+pub mod time;

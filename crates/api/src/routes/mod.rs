@@ -9,7 +9,12 @@ pub mod rights;
 pub mod users;
 
 use crate::AppState;
-use crate::problem::Problem;
+use crate::problem::{ApiError, Problem};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use usinage_app::error::AppError;
+use usinage_app::listing::Format;
+use usinage_documents::table_export::{Table, to_csv, to_xlsx};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -88,3 +93,32 @@ pub fn finish_openapi(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Ope
     }
     doc
 }
+
+/// Sends a table as a CSV or XLSX download.
+pub fn export(table: &Table, format: Format, name: &str) -> Result<Response, ApiError> {
+    let (bytes, mime, ext) = match format {
+        Format::Csv => (
+            to_csv(table).map_err(|_| AppError::internal("export"))?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        _ => (
+            to_xlsx(table, name).map_err(|_| AppError::internal("export"))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    let disposition = format!(
+        "attachment; filename=\"{name}-{}.{ext}\"",
+        chrono::Utc::now().format("%Y%m%d")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+

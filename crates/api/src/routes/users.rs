@@ -2,20 +2,21 @@ use crate::AppState;
 use crate::extract::{
     ApiJson, ApiQuery, Authorized, Id, Lang, UsersCreate, UsersRead, UsersUpdate,
 };
-use crate::problem::{ApiError, ApiResult, Problem};
+use crate::problem::{ApiResult, Problem};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use usinage_app::audit::{self, AuditEntry};
-use usinage_app::error::AppError;
 use usinage_app::listing::{Format, ListParams, ListQuery, Page, parse_bool};
 use usinage_app::rights::Module;
 use usinage_app::users::{
     self, NewUser, Transition, TransitionRequest, UserFilter, UserPatch, UserView,
 };
-use usinage_documents::table_export::{Cell, Table, to_csv, to_xlsx};
+use super::export;
+use usinage_documents::table_export::{Cell, Table};
+use usinage_documents::time::ParisTz;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -24,34 +25,6 @@ pub struct UserFilterParams {
     pub active: Option<String>,
     /// role code, e.g. `operateur`
     pub role: Option<String>,
-}
-
-/// Sends a table as a CSV or XLSX download.
-pub fn export(table: &Table, format: Format, name: &str) -> Result<Response, ApiError> {
-    let (bytes, mime, ext) = match format {
-        Format::Csv => (
-            to_csv(table).map_err(|_| AppError::internal("export"))?,
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
-        _ => (
-            to_xlsx(table, name).map_err(|_| AppError::internal("export"))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-    };
-    let disposition = format!(
-        "attachment; filename=\"{name}-{}.{ext}\"",
-        chrono::Utc::now().format("%Y%m%d")
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 fn user_table(items: &[UserView], english: bool) -> Table {
@@ -79,7 +52,7 @@ fn user_table(items: &[UserView], english: bool) -> Table {
         ]
     };
     let fmt = |d: chrono::DateTime<chrono::Utc>| {
-        d.with_timezone(&chrono_tz_paris())
+        d.with_timezone(&ParisTz)
             .format("%d/%m/%Y %H:%M")
             .to_string()
     };
@@ -100,56 +73,6 @@ fn user_table(items: &[UserView], english: bool) -> Table {
                 ]
             })
             .collect(),
-    }
-}
-
-/// Exports show local time; Europe/Paris is UTC+1 in winter and UTC+2 in summer (last Sunday
-/// of March to last Sunday of October, EU rule), computed without a time-zone database.
-fn chrono_tz_paris() -> ParisTz {
-    ParisTz
-}
-
-#[derive(Clone, Copy)]
-struct ParisTz;
-
-impl ParisTz {
-    fn offset_for_utc(utc: &chrono::NaiveDateTime) -> chrono::FixedOffset {
-        use chrono::{Datelike, NaiveDate, Weekday};
-        let y = utc.year();
-        let last_sunday = |m: u32| {
-            let mut d = NaiveDate::from_ymd_opt(y, m, 31).expect("valid");
-            while d.weekday() != Weekday::Sun {
-                d = d.pred_opt().expect("valid");
-            }
-            d.and_hms_opt(1, 0, 0).expect("valid")
-        };
-        let summer = *utc >= last_sunday(3) && *utc < last_sunday(10);
-        chrono::FixedOffset::east_opt(if summer { 7200 } else { 3600 }).expect("valid")
-    }
-}
-
-impl chrono::TimeZone for ParisTz {
-    type Offset = chrono::FixedOffset;
-    fn from_offset(_: &chrono::FixedOffset) -> Self {
-        ParisTz
-    }
-    fn offset_from_local_date(
-        &self,
-        _: &chrono::NaiveDate,
-    ) -> chrono::LocalResult<chrono::FixedOffset> {
-        chrono::LocalResult::None
-    }
-    fn offset_from_local_datetime(
-        &self,
-        local: &chrono::NaiveDateTime,
-    ) -> chrono::LocalResult<chrono::FixedOffset> {
-        chrono::LocalResult::Single(Self::offset_for_utc(local))
-    }
-    fn offset_from_utc_date(&self, _: &chrono::NaiveDate) -> chrono::FixedOffset {
-        chrono::FixedOffset::east_opt(3600).expect("valid")
-    }
-    fn offset_from_utc_datetime(&self, utc: &chrono::NaiveDateTime) -> chrono::FixedOffset {
-        Self::offset_for_utc(utc)
     }
 }
 
@@ -274,38 +197,3 @@ pub async fn history(
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn paris_time_follows_the_eu_summer_rule() {
-        let winter = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 27, 14, 5, 0)
-            .unwrap();
-        assert_eq!(
-            winter
-                .with_timezone(&ParisTz)
-                .format("%d/%m/%Y %H:%M")
-                .to_string(),
-            "27/11/2026 15:05"
-        );
-        let summer = chrono::Utc.with_ymd_and_hms(2026, 7, 14, 10, 0, 0).unwrap();
-        assert_eq!(
-            summer.with_timezone(&ParisTz).format("%H:%M").to_string(),
-            "12:00"
-        );
-        // 2026-03-29 is the last Sunday of March: 01:00 UTC switches to summer time.
-        let before = chrono::Utc.with_ymd_and_hms(2026, 3, 29, 0, 59, 0).unwrap();
-        let after = chrono::Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
-        assert_eq!(
-            before.with_timezone(&ParisTz).format("%H:%M").to_string(),
-            "01:59"
-        );
-        assert_eq!(
-            after.with_timezone(&ParisTz).format("%H:%M").to_string(),
-            "03:00"
-        );
-    }
-}
