@@ -47,7 +47,7 @@ impl ListQuery {
         let page = match p.page.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => 1,
             Some(s) => match s.parse::<u64>() {
-                Ok(n) if n >= 1 && n <= 1_000_000 => n,
+                Ok(n) if (1..=1_000_000).contains(&n) => n,
                 _ => {
                     v.add(
                         "page",
@@ -151,7 +151,11 @@ impl ListQuery {
 }
 
 /// Runs a filtered, sorted select for this query: one page for JSON, every row for exports.
-pub async fn fetch_page<E, C>(select: sea_orm::Select<E>, q: &ListQuery, db: &C) -> Result<Page<E::Model>, AppError>
+pub async fn fetch_page<E, C>(
+    select: sea_orm::Select<E>,
+    q: &ListQuery,
+    db: &C,
+) -> Result<Page<E::Model>, AppError>
 where
     E: sea_orm::EntityTrait,
     E::Model: sea_orm::FromQueryResult + Send + Sync,
@@ -162,7 +166,12 @@ where
     let pager = select.paginate(db, size);
     let total = pager.num_items().await?;
     let items = pager.fetch_page(page).await?;
-    Ok(Page { items, total, page: q.page, per_page: q.per_page })
+    Ok(Page {
+        items,
+        total,
+        page: q.page,
+        per_page: q.per_page,
+    })
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

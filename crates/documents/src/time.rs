@@ -46,10 +46,11 @@ impl chrono::TimeZone for ParisTz {
     }
 }
 
-
 /// `27/11/2026 15:05` in Paris time.
 pub fn fr_datetime(d: chrono::DateTime<chrono::Utc>) -> String {
-    d.with_timezone(&ParisTz).format("%d/%m/%Y %H:%M").to_string()
+    d.with_timezone(&ParisTz)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -59,14 +60,25 @@ mod tests {
 
     #[test]
     fn paris_time_follows_the_eu_summer_rule() {
-        let winter = chrono::Utc.with_ymd_and_hms(2026, 11, 27, 14, 5, 0).unwrap();
+        let winter = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 27, 14, 5, 0)
+            .unwrap();
         assert_eq!(fr_datetime(winter), "27/11/2026 15:05");
         let summer = chrono::Utc.with_ymd_and_hms(2026, 7, 14, 10, 0, 0).unwrap();
-        assert_eq!(summer.with_timezone(&ParisTz).format("%H:%M").to_string(), "12:00");
+        assert_eq!(
+            summer.with_timezone(&ParisTz).format("%H:%M").to_string(),
+            "12:00"
+        );
         // 2026-03-29 is the last Sunday of March: 01:00 UTC switches to summer time.
         let before = chrono::Utc.with_ymd_and_hms(2026, 3, 29, 0, 59, 0).unwrap();
         let after = chrono::Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
-        assert_eq!(before.with_timezone(&ParisTz).format("%H:%M").to_string(), "01:59");
-        assert_eq!(after.with_timezone(&ParisTz).format("%H:%M").to_string(), "03:00");
+        assert_eq!(
+            before.with_timezone(&ParisTz).format("%H:%M").to_string(),
+            "01:59"
+        );
+        assert_eq!(
+            after.with_timezone(&ParisTz).format("%H:%M").to_string(),
+            "03:00"
+        );
     }
 }

@@ -131,11 +131,11 @@ impl ChainVerifier {
         }
         self.checked += 1;
         let id = row.fields.id;
-        if let Some(prev) = self.prev_id {
-            if id != prev + 1 {
-                self.first_break = Some(ChainBreak::Missing { after_id: prev, id });
-                return false;
-            }
+        if let Some(prev) = self.prev_id
+            && id != prev + 1
+        {
+            self.first_break = Some(ChainBreak::Missing { after_id: prev, id });
+            return false;
         }
         if row.prev_hash != self.prev_hash {
             self.first_break = Some(ChainBreak::Unlinked { id });

@@ -27,7 +27,7 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Removes the spaces and dots people type in identifiers ("735 840 530 00019").
@@ -72,7 +72,10 @@ pub fn check_siret(s: &str) -> Result<String, IdError> {
     // sum multiple of 5 instead of Luhn for them.
     let la_poste = s.starts_with("356000000") && s != "35600000000048";
     let ok = if la_poste {
-        s.bytes().map(|b| u32::from(b - b'0')).sum::<u32>() % 5 == 0
+        s.bytes()
+            .map(|b| u32::from(b - b'0'))
+            .sum::<u32>()
+            .is_multiple_of(5)
     } else {
         luhn_valid(&s)
     };

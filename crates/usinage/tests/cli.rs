@@ -15,7 +15,11 @@ fn usinage(data_dir: &Path, args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 struct Dir(PathBuf);
@@ -38,10 +42,34 @@ fn demo_backup_restore_and_audit_verify_through_the_cli() {
     let o = usinage(&a.0, &["demo"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("9 comptes"), "{}", text(&o));
-    let o = usinage(&a.0, &["admin", "create-user", "--login", "j.ravel", "--full-name", "Julien Ravel", "--roles", "methode,chef_atelier"]);
+    let o = usinage(
+        &a.0,
+        &[
+            "admin",
+            "create-user",
+            "--login",
+            "j.ravel",
+            "--full-name",
+            "Julien Ravel",
+            "--roles",
+            "methode,chef_atelier",
+        ],
+    );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("Mot de passe provisoire"));
-    let bad = usinage(&a.0, &["admin", "create-user", "--login", "x", "--full-name", "X", "--roles", "patron"]);
+    let bad = usinage(
+        &a.0,
+        &[
+            "admin",
+            "create-user",
+            "--login",
+            "x",
+            "--full-name",
+            "X",
+            "--roles",
+            "patron",
+        ],
+    );
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad).contains("Rôle inconnu"), "{}", text(&bad));
 
@@ -56,7 +84,11 @@ fn demo_backup_restore_and_audit_verify_through_the_cli() {
     assert!(text(&o).contains("intègre"));
     // Same data: a backup of the restored database has the same tables.
     let file2 = b.0.join("sauvegarde2.json");
-    assert!(usinage(&b.0, &["backup", file2.to_str().unwrap()]).status.success());
+    assert!(
+        usinage(&b.0, &["backup", file2.to_str().unwrap()])
+            .status
+            .success()
+    );
     let t1: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     let t2: serde_json::Value = serde_json::from_slice(&std::fs::read(&file2).unwrap()).unwrap();
     assert_eq!(t1["tables"], t2["tables"]);
@@ -75,7 +107,9 @@ fn help_and_version_are_consistent() {
     let o = usinage(&d.0, &["--help"]);
     assert!(o.status.success());
     let help = text(&o);
-    for cmd in ["serve", "migrate", "demo", "admin", "backup", "restore", "audit"] {
+    for cmd in [
+        "serve", "migrate", "demo", "admin", "backup", "restore", "audit",
+    ] {
         assert!(help.contains(cmd), "{cmd} missing from --help");
     }
     assert!(help.contains("Démarre le serveur"));

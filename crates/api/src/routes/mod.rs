@@ -72,20 +72,45 @@ pub fn finish_openapi(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Ope
     use utoipa::openapi::RefOr;
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     for item in doc.paths.paths.values_mut() {
-        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
-            let has_format = op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| matches!(p, RefOr::T(p) if p.name == "format")));
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let has_format = op.parameters.as_ref().is_some_and(|ps| {
+                ps.iter()
+                    .any(|p| matches!(p, RefOr::T(p) if p.name == "format"))
+            });
             for (status, resp) in op.responses.responses.iter_mut() {
                 let RefOr::T(resp) = resp else { continue };
                 if status.starts_with('4') || status.starts_with('5') {
                     if let Some(c) = resp.content.shift_remove("application/json") {
-                        resp.content.insert("application/problem+json".to_string(), c);
+                        resp.content
+                            .insert("application/problem+json".to_string(), c);
                     }
                 } else if status == "200" && has_format {
-                    for mime in ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] {
+                    for mime in [
+                        "text/csv",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ] {
                         let file = utoipa::openapi::ObjectBuilder::new()
                             .schema_type(utoipa::openapi::schema::Type::String)
-                            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Binary)));
-                        resp.content.insert(mime.to_string(), RefOr::T(utoipa::openapi::ContentBuilder::new().schema(Some(file)).build()));
+                            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                                utoipa::openapi::KnownFormat::Binary,
+                            )));
+                        resp.content.insert(
+                            mime.to_string(),
+                            RefOr::T(
+                                utoipa::openapi::ContentBuilder::new()
+                                    .schema(Some(file))
+                                    .build(),
+                            ),
+                        );
                     }
                 }
             }
@@ -121,4 +146,3 @@ pub fn export(table: &Table, format: Format, name: &str) -> Result<Response, Api
     )
         .into_response())
 }
-

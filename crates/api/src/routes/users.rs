@@ -1,3 +1,4 @@
+use super::export;
 use crate::AppState;
 use crate::extract::{
     ApiJson, ApiQuery, Authorized, Id, Lang, UsersCreate, UsersRead, UsersUpdate,
@@ -14,7 +15,6 @@ use usinage_app::rights::Module;
 use usinage_app::users::{
     self, NewUser, Transition, TransitionRequest, UserFilter, UserPatch, UserView,
 };
-use super::export;
 use usinage_documents::table_export::{Cell, Table};
 use usinage_documents::time::ParisTz;
 
@@ -196,4 +196,3 @@ pub async fn history(
         audit::history(&s.db, &ctx, Module::Users, "user", &id.to_string(), &q).await?,
     ))
 }
-
