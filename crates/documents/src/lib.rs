@@ -1,6 +1,8 @@
 //! Documents produced by Gestion Usinage. Now: QR codes (every record's URL) and tabular exports
 //! (CSV, XLSX) used by every list. Next: PDFs (quotes, invoices, travelers, labels) with typst.
 
+pub mod labels;
+pub mod pdf;
 pub mod qr;
 pub mod table_export;
 pub mod time;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod health;
+pub mod labels;
 pub mod qr;
 pub mod rights;
 pub mod users;
@@ -63,6 +64,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list))
         .routes(routes!(audit::verify))
         .routes(routes!(qr::qr))
+        .routes(routes!(labels::labels))
         .routes(routes!(health::info))
 }
 
