@@ -11,6 +11,10 @@ import { PlaceholderPage } from './pages/PlaceholderPage';
 import { RightsPage } from './pages/RightsPage';
 import { ScanPage } from './pages/ScanPage';
 import { SystemPage } from './pages/SystemPage';
+import { LocationsListPage, MaterialStockListPage, MaterialsListPage } from './pages/stock/MaterialsPages';
+import { PurchaseRequestPage, PurchaseRequestsListPage } from './pages/stock/PurchaseRequestsPages';
+import { ToolFormPage } from './pages/stock/ToolFormPage';
+import { ToolsListPage } from './pages/stock/ToolsListPage';
 import { UserFormPage } from './pages/users/UserFormPage';
 import { UsersListPage } from './pages/users/UsersListPage';
 
@@ -28,6 +32,13 @@ export function AppRoutes() {
         <Route index element={<DashboardPage />} />
         <Route path="users" element={<UsersListPage />} />
         <Route path="users/:id" element={<UserFormPage />} />
+        <Route path="tools" element={<ToolsListPage />} />
+        <Route path="tools/:id" element={<ToolFormPage />} />
+        <Route path="tool-purchase-requests" element={<PurchaseRequestsListPage />} />
+        <Route path="tool-purchase-requests/:id" element={<PurchaseRequestPage />} />
+        <Route path="locations" element={<LocationsListPage />} />
+        <Route path="materials" element={<MaterialsListPage />} />
+        <Route path="material-stock" element={<MaterialStockListPage />} />
         <Route path="rights" element={<RightsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="system" element={<SystemPage />} />

@@ -133,6 +133,12 @@ permissions! {
     UsersUpdate = Users.Update;
     SystemRead = System.Read;
     SystemUpdate = System.Update;
+    ToolsRead = Tools.Read;
+    ToolsCreate = Tools.Create;
+    ToolsUpdate = Tools.Update;
+    MaterialsRead = Materials.Read;
+    MaterialsCreate = Materials.Create;
+    MaterialsUpdate = Materials.Update;
 }
 
 /// An authenticated caller holding right `P`.

@@ -5,7 +5,11 @@
 use crate::error::AppError;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Statement};
 use serde::{Deserialize, Serialize};
-use usinage_store::entities::{audit_head, audit_log, role_right, setting, user};
+use usinage_store::entities::{
+    audit_head, audit_log, material_grade, material_lot, material_minimum, material_movement,
+    material_stock, role_right, setting, stock_reservation, storage_location, tool,
+    tool_cutting_data, tool_movement, tool_purchase_request, tool_stock, user,
+};
 use usinage_store::{Backend, Db};
 
 pub const FORMAT: &str = "gestion-usinage-backup";
@@ -18,6 +22,34 @@ pub struct Tables {
     pub settings: Vec<setting::Model>,
     pub audit_log: Vec<audit_log::Model>,
     pub audit_head: Vec<audit_head::Model>,
+    #[serde(default)]
+    pub stock: StockTables,
+}
+
+/// Stock module tables (locations, tools, materials, reservations).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StockTables {
+    pub storage_locations: Vec<storage_location::Model>,
+    pub tools: Vec<tool::Model>,
+    pub tool_cutting_data: Vec<tool_cutting_data::Model>,
+    pub tool_stock: Vec<tool_stock::Model>,
+    pub tool_movements: Vec<tool_movement::Model>,
+    pub tool_purchase_requests: Vec<tool_purchase_request::Model>,
+    pub material_grades: Vec<material_grade::Model>,
+    pub material_lots: Vec<material_lot::Model>,
+    pub material_stock: Vec<material_stock::Model>,
+    pub material_movements: Vec<material_movement::Model>,
+    pub material_minimums: Vec<material_minimum::Model>,
+    pub stock_reservations: Vec<stock_reservation::Model>,
+}
+
+macro_rules! all_by_id {
+    ($tx:expr, $entity:ident) => {
+        $entity::Entity::find()
+            .order_by_asc($entity::Column::Id)
+            .all($tx)
+            .await?
+    };
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,6 +77,20 @@ pub async fn dump(db: &Db) -> Result<Backup, AppError> {
             .all(&tx)
             .await?,
         audit_head: audit_head::Entity::find().all(&tx).await?,
+        stock: StockTables {
+            storage_locations: all_by_id!(&tx, storage_location),
+            tools: all_by_id!(&tx, tool),
+            tool_cutting_data: all_by_id!(&tx, tool_cutting_data),
+            tool_stock: all_by_id!(&tx, tool_stock),
+            tool_movements: all_by_id!(&tx, tool_movement),
+            tool_purchase_requests: all_by_id!(&tx, tool_purchase_request),
+            material_grades: all_by_id!(&tx, material_grade),
+            material_lots: all_by_id!(&tx, material_lot),
+            material_stock: all_by_id!(&tx, material_stock),
+            material_movements: all_by_id!(&tx, material_movement),
+            material_minimums: all_by_id!(&tx, material_minimum),
+            stock_reservations: all_by_id!(&tx, stock_reservation),
+        },
     };
     tx.commit().await?;
     Ok(Backup {
@@ -100,9 +146,38 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
     insert_all!(&tx.tx, setting, t.settings);
     insert_all!(&tx.tx, audit_log, t.audit_log);
     insert_all!(&tx.tx, audit_head, t.audit_head);
+    // Stock, in foreign-key order.
+    let st = &t.stock;
+    insert_all!(&tx.tx, storage_location, st.storage_locations);
+    insert_all!(&tx.tx, tool, st.tools);
+    insert_all!(&tx.tx, tool_cutting_data, st.tool_cutting_data);
+    insert_all!(&tx.tx, tool_stock, st.tool_stock);
+    insert_all!(&tx.tx, tool_movement, st.tool_movements);
+    insert_all!(&tx.tx, tool_purchase_request, st.tool_purchase_requests);
+    insert_all!(&tx.tx, material_grade, st.material_grades);
+    insert_all!(&tx.tx, material_lot, st.material_lots);
+    insert_all!(&tx.tx, material_stock, st.material_stock);
+    insert_all!(&tx.tx, material_movement, st.material_movements);
+    insert_all!(&tx.tx, material_minimum, st.material_minimums);
+    insert_all!(&tx.tx, stock_reservation, st.stock_reservations);
     if db.backend() == Backend::Postgres {
         // Explicit ids were inserted: move the sequences past them.
-        for table in ["users", "sessions"] {
+        for table in [
+            "users",
+            "sessions",
+            "storage_locations",
+            "tools",
+            "tool_cutting_data",
+            "tool_stock",
+            "tool_movements",
+            "tool_purchase_requests",
+            "material_grades",
+            "material_lots",
+            "material_stock",
+            "material_movements",
+            "material_minimums",
+            "stock_reservations",
+        ] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             );

@@ -13,6 +13,7 @@ pub mod error;
 pub mod listing;
 pub mod rights;
 pub mod settings;
+pub mod stock;
 pub mod throttle;
 pub mod units;
 pub mod users;

@@ -6,3 +6,4 @@
 pub mod audit_chain;
 pub mod identifiers;
 pub mod password_policy;
+pub mod stock;

@@ -7,6 +7,7 @@ pub mod health;
 pub mod labels;
 pub mod qr;
 pub mod rights;
+pub mod stock;
 pub mod users;
 
 use crate::AppState;
@@ -31,6 +32,7 @@ use utoipa_axum::routes;
         (name = "users", description = "Utilisateurs"),
         (name = "rights", description = "Droits par rôle et module"),
         (name = "audit", description = "Journal d'audit chaîné"),
+        (name = "stock", description = "Emplacements, outils, matières, réservations"),
         (name = "qr", description = "QR codes des enregistrements"),
         (name = "system", description = "Santé et informations")
     )
@@ -63,6 +65,42 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(rights::get, rights::put))
         .routes(routes!(audit::list))
         .routes(routes!(audit::verify))
+        .routes(routes!(stock::list_locations, stock::create_location))
+        .routes(routes!(stock::get_location, stock::patch_location))
+        .routes(routes!(stock::location_history))
+        .routes(routes!(stock::list_tools, stock::create_tool))
+        .routes(routes!(stock::get_tool, stock::patch_tool))
+        .routes(routes!(stock::tool_history))
+        .routes(routes!(stock::list_cutting_data, stock::add_cutting_data))
+        .routes(routes!(stock::tool_stock_lines))
+        .routes(routes!(stock::tool_movements, stock::add_tool_movement))
+        .routes(routes!(
+            stock::list_purchase_requests,
+            stock::create_purchase_request
+        ))
+        .routes(routes!(stock::get_purchase_request))
+        .routes(routes!(
+            stock::purchase_request_transitions,
+            stock::purchase_request_transition
+        ))
+        .routes(routes!(stock::purchase_request_history))
+        .routes(routes!(stock::list_grades, stock::create_grade))
+        .routes(routes!(stock::get_grade, stock::patch_grade))
+        .routes(routes!(stock::grade_history))
+        .routes(routes!(stock::storage_suggestion))
+        .routes(routes!(stock::list_lots, stock::create_lot))
+        .routes(routes!(stock::get_lot, stock::patch_lot))
+        .routes(routes!(stock::lot_history))
+        .routes(routes!(stock::list_stock, stock::create_stock))
+        .routes(routes!(stock::suggest_stock))
+        .routes(routes!(stock::stock_alerts))
+        .routes(routes!(stock::get_stock, stock::patch_stock))
+        .routes(routes!(stock::stock_history))
+        .routes(routes!(stock::stock_movements, stock::add_stock_movement))
+        .routes(routes!(stock::create_minimum))
+        .routes(routes!(stock::list_reservations, stock::create_reservation))
+        .routes(routes!(stock::get_reservation))
+        .routes(routes!(stock::release_reservation))
         .routes(routes!(qr::qr))
         .routes(routes!(labels::labels))
         .routes(routes!(health::info))

@@ -16,6 +16,9 @@ use usinage_documents::qr;
 pub fn module_of(entity: &str) -> Option<Module> {
     match entity {
         "users" => Some(Module::Users),
+        "tools" | "tool-purchase-requests" => Some(Module::Tools),
+        "materials" | "material-lots" | "material-stock" => Some(Module::Materials),
+        "locations" => Some(Module::Tools),
         _ => None,
     }
 }
@@ -32,12 +35,18 @@ pub async fn qr(
     let module = module_of(&entity).ok_or_else(not_found)?;
     let (id, ext) = file.rsplit_once('.').ok_or_else(not_found)?;
     let id: i64 = id.parse().ok().filter(|v| *v > 0).ok_or_else(not_found)?;
-    ctx.require(module, usinage_app::rights::Action::Read)?;
+    if entity != "locations" {
+        ctx.require(module, usinage_app::rights::Action::Read)?;
+    }
     match entity.as_str() {
         "users" => {
             usinage_app::users::get(&s.db, &ctx, id).await?;
         }
-        _ => return Err(not_found()),
+        other => {
+            if !super::stock::exists(&s, &ctx, other, id).await? {
+                return Err(not_found());
+            }
+        }
     }
     let url = format!(
         "{}/{entity}/{id}",

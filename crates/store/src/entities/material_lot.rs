@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "material_lots")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub grade_id: i64,
+    pub heat_number: String,
+    pub supplier_name: Option<String>,
+    pub certificate_type: String,
+    pub certificate_ref: Option<String>,
+    pub certified: bool,
+    pub notes: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
