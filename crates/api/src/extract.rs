@@ -133,6 +133,10 @@ permissions! {
     UsersUpdate = Users.Update;
     SystemRead = System.Read;
     SystemUpdate = System.Update;
+    SystemValidate = System.Validate;
+    CrmRead = Crm.Read;
+    CrmCreate = Crm.Create;
+    CrmUpdate = Crm.Update;
 }
 
 /// An authenticated caller holding right `P`.

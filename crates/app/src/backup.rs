@@ -5,7 +5,9 @@
 use crate::error::AppError;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Statement};
 use serde::{Deserialize, Serialize};
-use usinage_store::entities::{audit_head, audit_log, role_right, setting, user};
+use usinage_store::entities::{
+    audit_head, audit_log, partner, rate, role_right, setting, supplier_evaluation, user,
+};
 use usinage_store::{Backend, Db};
 
 pub const FORMAT: &str = "gestion-usinage-backup";
@@ -18,6 +20,12 @@ pub struct Tables {
     pub settings: Vec<setting::Model>,
     pub audit_log: Vec<audit_log::Model>,
     pub audit_head: Vec<audit_head::Model>,
+    #[serde(default)]
+    pub partners: Vec<partner::Model>,
+    #[serde(default)]
+    pub supplier_evaluations: Vec<supplier_evaluation::Model>,
+    #[serde(default)]
+    pub rates: Vec<rate::Model>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,6 +53,18 @@ pub async fn dump(db: &Db) -> Result<Backup, AppError> {
             .all(&tx)
             .await?,
         audit_head: audit_head::Entity::find().all(&tx).await?,
+        partners: partner::Entity::find()
+            .order_by_asc(partner::Column::Id)
+            .all(&tx)
+            .await?,
+        supplier_evaluations: supplier_evaluation::Entity::find()
+            .order_by_asc(supplier_evaluation::Column::Id)
+            .all(&tx)
+            .await?,
+        rates: rate::Entity::find()
+            .order_by_asc(rate::Column::Id)
+            .all(&tx)
+            .await?,
     };
     tx.commit().await?;
     Ok(Backup {
@@ -100,9 +120,18 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
     insert_all!(&tx.tx, setting, t.settings);
     insert_all!(&tx.tx, audit_log, t.audit_log);
     insert_all!(&tx.tx, audit_head, t.audit_head);
+    insert_all!(&tx.tx, partner, t.partners);
+    insert_all!(&tx.tx, supplier_evaluation, t.supplier_evaluations);
+    insert_all!(&tx.tx, rate, t.rates);
     if db.backend() == Backend::Postgres {
         // Explicit ids were inserted: move the sequences past them.
-        for table in ["users", "sessions"] {
+        for table in [
+            "users",
+            "sessions",
+            "partners",
+            "supplier_evaluations",
+            "rates",
+        ] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             );

@@ -93,7 +93,7 @@ impl Module {
     /// Modules whose screens and API exist in this version; the others are shown as planned.
     /// Registration point: add a module here when its API and screens land.
     pub fn built(self) -> bool {
-        matches!(self, Module::Users | Module::System)
+        matches!(self, Module::Users | Module::System | Module::Crm)
     }
 }
 
@@ -144,6 +144,8 @@ pub fn default_grants() -> BTreeSet<(Role, Module, Action)> {
         put(Direction, &[*m], &all);
     }
     put(Direction, &[Users, System], &[Read]);
+    // Shop-wide business parameters (company identity, activities, rate grid, margins).
+    put(Direction, &[System], &[Validate]);
     put(
         ChefAtelier,
         &[

@@ -16,6 +16,7 @@ use usinage_documents::qr;
 pub fn module_of(entity: &str) -> Option<Module> {
     match entity {
         "users" => Some(Module::Users),
+        "clients" | "suppliers" => Some(Module::Crm),
         _ => None,
     }
 }
@@ -36,6 +37,12 @@ pub async fn qr(
     match entity.as_str() {
         "users" => {
             usinage_app::users::get(&s.db, &ctx, id).await?;
+        }
+        "clients" => {
+            usinage_app::crm::get(&s.db, &ctx, usinage_app::crm::PartnerKind::Client, id).await?;
+        }
+        "suppliers" => {
+            usinage_app::crm::get(&s.db, &ctx, usinage_app::crm::PartnerKind::Supplier, id).await?;
         }
         _ => return Err(not_found()),
     }
