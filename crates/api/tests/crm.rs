@@ -271,7 +271,7 @@ on_all_backends! {
             "min_margin_pct": "20", "target_margin_pct": "15", "express_coef": "0.9", "express_48h_coef": "1.5", "economy_coef": "1.2"})).await.problem(422, "validation");
         assert_eq!(fields(&p), ["activities.magie", "activities.programmation", "machine_kinds.tour", "target_margin_pct", "express_coef", "economy_coef"]);
         assert_eq!(app.count("audit_log").await, audits);
-        let h = app.get("/api/v1/rates/history", &com).await.json();
+        let h = app.get("/api/v1/rates/grid/history", &com).await.json();
         assert_eq!(h["total"], 2);
         let r = app.get("/api/v1/rates?format=csv", &com).await;
         assert!(String::from_utf8(r.bytes.clone()).unwrap().contains("fraiseuse_5axes;Fraiseuse 5 axes;105.00"));

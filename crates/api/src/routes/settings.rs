@@ -150,7 +150,7 @@ pub async fn put_rates(
     Ok(Json(rates::put(&s.db, &ctx, u, lang.english).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/rates/history", tag = "settings", security(("bearer" = [])), params(ListParams),
+#[utoipa::path(get, path = "/api/v1/rates/grid/history", tag = "settings", security(("bearer" = [])), params(ListParams),
     responses((status = 200, body = Page<AuditEntry>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn rates_history(
     State(s): State<AppState>,
