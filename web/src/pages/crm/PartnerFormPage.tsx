@@ -317,6 +317,7 @@ function EditPartner({ kind, partner, onSaved }: { kind: PartnerKind; partner: P
   const form = useFormErrors(PARTNER_FIELDS);
   const supplier = kind === 'suppliers';
   const editable = can(me, 'crm', 'update');
+  const options = useCrmOptions();
   const { v, setV, set } = useValues(valuesOf(partner), form);
   const patch = patchBody(partner, v);
   const dirty = Object.keys(patch).length > 0;
@@ -422,7 +423,10 @@ function EditPartner({ kind, partner, onSaved }: { kind: PartnerKind; partner: P
             fieldLabels={fieldLabels}
             formatValue={(field, value) => {
               if (field === 'contacts' && Array.isArray(value)) return value.map((c) => String((c as Contact).name)).join(', ');
-              return undefined;
+              const list = field === 'sectors' ? options.data?.sectors : field === 'supplier_kinds' ? options.data?.supplier_kinds : field === 'payment_terms' ? options.data?.payment_terms : undefined;
+              if (!list) return undefined;
+              const label = (c: unknown) => list.find((o) => o.code === c)?.label ?? String(c);
+              return Array.isArray(value) ? value.map(label).join(', ') : label(value);
             }}
           />
         </div>

@@ -47,6 +47,12 @@ export function RateGridForm({ grid, onSaved, submitLabel, formId = 'rates-form'
     <section className="panel">
       <h3 className="panel-title">{t(`rates.${list}`)}</h3>
       <table className="table rate-table" data-testid={`rates-${list}`}>
+        <thead>
+          <tr>
+            <th />
+            <th className="num">{t('rates.rate')}</th>
+          </tr>
+        </thead>
         <tbody>
           {lines.map((l) => {
             const name = `${list}.${l.code}`;
@@ -74,8 +80,7 @@ export function RateGridForm({ grid, onSaved, submitLabel, formId = 'rates-form'
                       setV((s) => ({ ...s, [list]: { ...s[list], [l.code]: x } }));
                       form.clearField(name);
                     }}
-                  />{' '}
-                  <span className="muted">{t('rates.rate')}</span>
+                  />
                 </td>
               </tr>
             );
