@@ -17,6 +17,10 @@ import { ToolFormPage } from './pages/stock/ToolFormPage';
 import { ToolsListPage } from './pages/stock/ToolsListPage';
 import { UserFormPage } from './pages/users/UserFormPage';
 import { UsersListPage } from './pages/users/UsersListPage';
+import { PartnerFormPage } from './pages/crm/PartnerFormPage';
+import { PartnersListPage } from './pages/crm/PartnersListPage';
+import { RatesPage } from './pages/settings/RatesPage';
+import { SetupGate, SetupWizardPage } from './pages/settings/SetupWizardPage';
 
 export function AppRoutes() {
   return (
@@ -29,7 +33,14 @@ export function AppRoutes() {
           </RequireAuth>
         }
       >
-        <Route index element={<DashboardPage />} />
+        <Route
+          index
+          element={
+            <SetupGate>
+              <DashboardPage />
+            </SetupGate>
+          }
+        />
         <Route path="users" element={<UsersListPage />} />
         <Route path="users/:id" element={<UserFormPage />} />
         <Route path="tools" element={<ToolsListPage />} />
@@ -43,6 +54,12 @@ export function AppRoutes() {
         <Route path="audit" element={<AuditPage />} />
         <Route path="system" element={<SystemPage />} />
         <Route path="scan" element={<ScanPage />} />
+        <Route path="clients" element={<PartnersListPage key="clients" kind="clients" />} />
+        <Route path="clients/:id" element={<PartnerFormPage kind="clients" />} />
+        <Route path="suppliers" element={<PartnersListPage key="suppliers" kind="suppliers" />} />
+        <Route path="suppliers/:id" element={<PartnerFormPage kind="suppliers" />} />
+        <Route path="rates" element={<RatesPage />} />
+        <Route path="setup" element={<SetupWizardPage />} />
         <Route path="account" element={<AccountPage />} />
         {MODULES.filter((m) => !m.built).map((m) => (
           <Route key={m.code} path={`${m.code}/*`} element={<PlaceholderPage module={m} />} />

@@ -30,7 +30,13 @@ export interface ModuleDef {
 }
 
 export const MODULES: ModuleDef[] = [
-  { code: 'crm', section: 'commercial', path: '/crm', built: false },
+  {
+    code: 'crm',
+    section: 'commercial',
+    path: '/clients',
+    built: true,
+    children: [{ labelKey: 'nav_crm.suppliers', path: '/suppliers', icon: 'crm', testId: 'nav-suppliers' }],
+  },
   { code: 'quotes', section: 'commercial', path: '/quotes', built: false },
   { code: 'orders', section: 'commercial', path: '/orders', built: false },
   { code: 'invoicing', section: 'commercial', path: '/invoicing', built: false },
@@ -74,6 +80,8 @@ export const MODULES: ModuleDef[] = [
     children: [
       { labelKey: 'nav.rights', path: '/rights', icon: 'shield', testId: 'nav-rights' },
       { labelKey: 'nav.audit', path: '/audit', icon: 'activity', testId: 'nav-audit' },
+      { labelKey: 'nav_crm.setup', path: '/setup', icon: 'system', testId: 'nav-setup' },
+      { labelKey: 'nav_crm.rates', path: '/rates', icon: 'finance', testId: 'nav-rates' },
     ],
   },
 ];

@@ -139,6 +139,10 @@ permissions! {
     MaterialsRead = Materials.Read;
     MaterialsCreate = Materials.Create;
     MaterialsUpdate = Materials.Update;
+    SystemValidate = System.Validate;
+    CrmRead = Crm.Read;
+    CrmCreate = Crm.Create;
+    CrmUpdate = Crm.Update;
 }
 
 /// An authenticated caller holding right `P`.

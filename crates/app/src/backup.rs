@@ -7,8 +7,9 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Statemen
 use serde::{Deserialize, Serialize};
 use usinage_store::entities::{
     audit_head, audit_log, material_grade, material_lot, material_minimum, material_movement,
-    material_stock, role_right, setting, stock_reservation, storage_location, tool,
-    tool_cutting_data, tool_movement, tool_purchase_request, tool_stock, user,
+    material_stock, partner, rate, role_right, setting, stock_reservation, storage_location,
+    supplier_evaluation, tool, tool_cutting_data, tool_movement, tool_purchase_request, tool_stock,
+    user,
 };
 use usinage_store::{Backend, Db};
 
@@ -23,6 +24,11 @@ pub struct Tables {
     pub audit_log: Vec<audit_log::Model>,
     pub audit_head: Vec<audit_head::Model>,
     #[serde(default)]
+    pub partners: Vec<partner::Model>,
+    #[serde(default)]
+    pub supplier_evaluations: Vec<supplier_evaluation::Model>,
+    #[serde(default)]
+    pub rates: Vec<rate::Model>,
     pub stock: StockTables,
 }
 
@@ -77,6 +83,18 @@ pub async fn dump(db: &Db) -> Result<Backup, AppError> {
             .all(&tx)
             .await?,
         audit_head: audit_head::Entity::find().all(&tx).await?,
+        partners: partner::Entity::find()
+            .order_by_asc(partner::Column::Id)
+            .all(&tx)
+            .await?,
+        supplier_evaluations: supplier_evaluation::Entity::find()
+            .order_by_asc(supplier_evaluation::Column::Id)
+            .all(&tx)
+            .await?,
+        rates: rate::Entity::find()
+            .order_by_asc(rate::Column::Id)
+            .all(&tx)
+            .await?,
         stock: StockTables {
             storage_locations: all_by_id!(&tx, storage_location),
             tools: all_by_id!(&tx, tool),
@@ -146,6 +164,9 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
     insert_all!(&tx.tx, setting, t.settings);
     insert_all!(&tx.tx, audit_log, t.audit_log);
     insert_all!(&tx.tx, audit_head, t.audit_head);
+    insert_all!(&tx.tx, partner, t.partners);
+    insert_all!(&tx.tx, supplier_evaluation, t.supplier_evaluations);
+    insert_all!(&tx.tx, rate, t.rates);
     // Stock, in foreign-key order.
     let st = &t.stock;
     insert_all!(&tx.tx, storage_location, st.storage_locations);
@@ -165,6 +186,9 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
         for table in [
             "users",
             "sessions",
+            "partners",
+            "supplier_evaluations",
+            "rates",
             "storage_locations",
             "tools",
             "tool_cutting_data",

@@ -140,6 +140,9 @@ pub async fn load(db: &Db) -> Result<DemoReport, AppError> {
     }
     // Registration point: each module's demo loader, in dependency order (suppliers before
     // tools, grades before stock, machines before skills…), all in this one transaction.
+    crate::crm::load_demo(&tx.tx, &ctx).await?;
+    crate::rates::load_demo(&tx.tx, &ctx).await?;
+    crate::setup::load_demo(&tx.tx, &ctx).await?;
     crate::stock::load_demo(&tx.tx, &ctx).await?;
 
     let company = demo_company();

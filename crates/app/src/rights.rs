@@ -95,7 +95,7 @@ impl Module {
     pub fn built(self) -> bool {
         matches!(
             self,
-            Module::Users | Module::System | Module::Tools | Module::Materials
+            Module::Users | Module::System | Module::Crm | Module::Tools | Module::Materials
         )
     }
 }
@@ -147,6 +147,8 @@ pub fn default_grants() -> BTreeSet<(Role, Module, Action)> {
         put(Direction, &[*m], &all);
     }
     put(Direction, &[Users, System], &[Read]);
+    // Shop-wide business parameters (company identity, activities, rate grid, margins).
+    put(Direction, &[System], &[Validate]);
     put(
         ChefAtelier,
         &[

@@ -7,6 +7,12 @@ use usinage_store::entities::setting;
 
 pub const COMPANY: &str = "company";
 pub const DEMO: &str = "demo";
+/// Industry activities and the main one (`setup::Activities`).
+pub const ACTIVITIES: &str = "activities";
+/// Pricing parameters of the rate grid (`rates::Pricing`).
+pub const PRICING: &str = "pricing";
+/// Set when the setup wizard was completed (`setup::SetupDone`).
+pub const SETUP: &str = "setup";
 
 pub async fn get<C: ConnectionTrait, T: DeserializeOwned>(
     db: &C,

@@ -1,6 +1,8 @@
 import type { Messages } from './fr';
+import { crmEn } from './crm';
 
 const en: Messages = {
+  ...crmEn,
   app: {
     name: 'Gestion Usinage',
     tagline: 'ERP / MES for machining shops',
@@ -206,6 +208,8 @@ const en: Messages = {
     changes: 'Changed fields',
   },
   audit_actions: {
+    evaluation: 'Evaluation',
+    complete: 'Setup finished',
     create: 'Created',
     update: 'Updated',
     delete: 'Deleted',
@@ -220,6 +224,10 @@ const en: Messages = {
     update_rights: 'Rights change',
   },
   entities: {
+    client: 'Customer',
+    supplier: 'Supplier',
+    rate_grid: 'Rate grid',
+    settings: 'Settings',
     user: 'User',
     users: 'User',
     rights: 'Rights',

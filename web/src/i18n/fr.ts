@@ -1,6 +1,9 @@
 // French is the reference language: every key exists here first; en.ts must have the same shape
 // (checked by the compiler through the `Messages` type).
+import { crmFr } from './crm';
+
 const fr = {
+  ...crmFr,
   app: {
     name: 'Gestion Usinage',
     tagline: 'ERP / MES pour ateliers d’usinage',
@@ -206,6 +209,8 @@ const fr = {
     changes: 'Champs modifiés',
   },
   audit_actions: {
+    evaluation: 'Évaluation',
+    complete: 'Installation terminée',
     create: 'Création',
     update: 'Modification',
     delete: 'Suppression',
@@ -220,6 +225,10 @@ const fr = {
     update_rights: 'Modification des droits',
   },
   entities: {
+    client: 'Client',
+    supplier: 'Fournisseur',
+    rate_grid: 'Grille tarifaire',
+    settings: 'Paramètres',
     user: 'Utilisateur',
     users: 'Utilisateur',
     rights: 'Droits',

@@ -28,15 +28,24 @@ export function SystemPage() {
             <span className="tile-state ok">{t('dashboard.available')}</span>
           </span>
         </Link>
-        <div className="tile tile-soon" aria-disabled="true">
+        <Link to="/setup" className="tile" data-testid="tile-setup">
           <span className="tile-icon">
             <Icon name="system" size={24} />
           </span>
           <span className="tile-text">
             <span className="tile-name">{t('system.settings')}</span>
-            <span className="tile-state">{t('nav.soon')}</span>
+            <span className="tile-state ok">{t('dashboard.available')}</span>
           </span>
-        </div>
+        </Link>
+        <Link to="/rates" className="tile" data-testid="tile-rates">
+          <span className="tile-icon">
+            <Icon name="finance" size={24} />
+          </span>
+          <span className="tile-text">
+            <span className="tile-name">{t('nav_crm.rates')}</span>
+            <span className="tile-state ok">{t('dashboard.available')}</span>
+          </span>
+        </Link>
         <div className="tile tile-soon" aria-disabled="true">
           <span className="tile-icon">
             <Icon name="download" size={24} />

@@ -3,10 +3,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod crm;
 pub mod health;
 pub mod labels;
 pub mod qr;
 pub mod rights;
+pub mod settings;
 pub mod stock;
 pub mod users;
 
@@ -34,6 +36,8 @@ use utoipa_axum::routes;
         (name = "audit", description = "Journal d'audit chaîné"),
         (name = "stock", description = "Emplacements, outils, matières, réservations"),
         (name = "qr", description = "QR codes des enregistrements"),
+        (name = "crm", description = "Clients et fournisseurs"),
+        (name = "settings", description = "Paramètres généraux, assistant d'installation, grille tarifaire"),
         (name = "system", description = "Santé et informations")
     )
 )]
@@ -104,6 +108,22 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(qr::qr))
         .routes(routes!(labels::labels))
         .routes(routes!(health::info))
+        .routes(routes!(crm::list_clients, crm::create_client))
+        .routes(routes!(crm::get_client, crm::patch_client))
+        .routes(routes!(crm::client_transitions, crm::client_transition))
+        .routes(routes!(crm::client_history))
+        .routes(routes!(crm::list_suppliers, crm::create_supplier))
+        .routes(routes!(crm::get_supplier, crm::patch_supplier))
+        .routes(routes!(crm::supplier_transitions, crm::supplier_transition))
+        .routes(routes!(crm::supplier_history))
+        .routes(routes!(crm::list_evaluations, crm::add_evaluation))
+        .routes(routes!(crm::options))
+        .routes(routes!(settings::get_company, settings::put_company))
+        .routes(routes!(settings::get_activities, settings::put_activities))
+        .routes(routes!(settings::get_setup))
+        .routes(routes!(settings::complete_setup))
+        .routes(routes!(settings::get_rates, settings::put_rates))
+        .routes(routes!(settings::rates_history))
 }
 
 /// Final touches on the generated document: errors are `application/problem+json` (declared

@@ -19,6 +19,7 @@ pub fn module_of(entity: &str) -> Option<Module> {
         "tools" | "tool-purchase-requests" => Some(Module::Tools),
         "materials" | "material-lots" | "material-stock" => Some(Module::Materials),
         "locations" => Some(Module::Tools),
+        "clients" | "suppliers" => Some(Module::Crm),
         _ => None,
     }
 }
@@ -41,6 +42,12 @@ pub async fn qr(
     match entity.as_str() {
         "users" => {
             usinage_app::users::get(&s.db, &ctx, id).await?;
+        }
+        "clients" => {
+            usinage_app::crm::get(&s.db, &ctx, usinage_app::crm::PartnerKind::Client, id).await?;
+        }
+        "suppliers" => {
+            usinage_app::crm::get(&s.db, &ctx, usinage_app::crm::PartnerKind::Supplier, id).await?;
         }
         other => {
             if !super::stock::exists(&s, &ctx, other, id).await? {

@@ -4,6 +4,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_foundation;
+mod m20261127_000100_crm;
 mod m20261127_000300_stock;
 
 pub struct Migrator;
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261127_000001_foundation::Migration),
+            Box::new(m20261127_000100_crm::Migration),
             Box::new(m20261127_000300_stock::Migration),
         ]
     }
