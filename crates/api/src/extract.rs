@@ -133,6 +133,16 @@ permissions! {
     UsersUpdate = Users.Update;
     SystemRead = System.Read;
     SystemUpdate = System.Update;
+    MachinesRead = Machines.Read;
+    MachinesCreate = Machines.Create;
+    MachinesUpdate = Machines.Update;
+    InstrumentsRead = Instruments.Read;
+    InstrumentsCreate = Instruments.Create;
+    InstrumentsUpdate = Instruments.Update;
+    InstrumentsValidate = Instruments.Validate;
+    HrRead = Hr.Read;
+    HrCreate = Hr.Create;
+    HrUpdate = Hr.Update;
 }
 
 /// An authenticated caller holding right `P`.

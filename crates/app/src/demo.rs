@@ -140,6 +140,7 @@ pub async fn load(db: &Db) -> Result<DemoReport, AppError> {
     }
     // Registration point: each module's demo loader, in dependency order (suppliers before
     // tools, grades before stock, machines before skills…), all in this one transaction.
+    crate::resources::demo::load_demo(&tx.tx, &ctx).await?;
 
     let company = demo_company();
     settings::put(&tx.tx, settings::COMPANY, &company).await?;

@@ -11,6 +11,7 @@ pub mod ctx;
 pub mod demo;
 pub mod error;
 pub mod listing;
+pub mod resources;
 pub mod rights;
 pub mod settings;
 pub mod throttle;

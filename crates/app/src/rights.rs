@@ -93,7 +93,10 @@ impl Module {
     /// Modules whose screens and API exist in this version; the others are shown as planned.
     /// Registration point: add a module here when its API and screens land.
     pub fn built(self) -> bool {
-        matches!(self, Module::Users | Module::System)
+        matches!(
+            self,
+            Module::Users | Module::System | Module::Machines | Module::Instruments | Module::Hr
+        )
     }
 }
 

@@ -16,6 +16,9 @@ use usinage_documents::qr;
 pub fn module_of(entity: &str) -> Option<Module> {
     match entity {
         "users" => Some(Module::Users),
+        "machines" => Some(Module::Machines),
+        "instruments" => Some(Module::Instruments),
+        "employees" => Some(Module::Hr),
         _ => None,
     }
 }
@@ -36,6 +39,15 @@ pub async fn qr(
     match entity.as_str() {
         "users" => {
             usinage_app::users::get(&s.db, &ctx, id).await?;
+        }
+        "machines" => {
+            usinage_app::resources::machines::get(&s.db, &ctx, id).await?;
+        }
+        "instruments" => {
+            usinage_app::resources::instruments::get(&s.db, &ctx, id).await?;
+        }
+        "employees" => {
+            usinage_app::resources::employees::get(&s.db, &ctx, id).await?;
         }
         _ => return Err(not_found()),
     }

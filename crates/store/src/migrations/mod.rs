@@ -4,12 +4,16 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_foundation;
+mod m20261127_000200_resources;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_foundation::Migration)]
+        vec![
+            Box::new(m20261127_000001_foundation::Migration),
+            Box::new(m20261127_000200_resources::Migration),
+        ]
     }
 }
