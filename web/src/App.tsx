@@ -11,6 +11,9 @@ import { PlaceholderPage } from './pages/PlaceholderPage';
 import { RightsPage } from './pages/RightsPage';
 import { ScanPage } from './pages/ScanPage';
 import { SystemPage } from './pages/SystemPage';
+import { EmployeeFormPage, EmployeesListPage } from './pages/resources/EmployeesPages';
+import { InstrumentFormPage, InstrumentsListPage } from './pages/resources/InstrumentsPages';
+import { MachineFormPage, MachinesListPage } from './pages/resources/MachinesPages';
 import { UserFormPage } from './pages/users/UserFormPage';
 import { UsersListPage } from './pages/users/UsersListPage';
 
@@ -28,6 +31,13 @@ export function AppRoutes() {
         <Route index element={<DashboardPage />} />
         <Route path="users" element={<UsersListPage />} />
         <Route path="users/:id" element={<UserFormPage />} />
+        <Route path="machines" element={<MachinesListPage />} />
+        <Route path="machines/:id" element={<MachineFormPage />} />
+        <Route path="instruments" element={<InstrumentsListPage />} />
+        <Route path="instruments/:id" element={<InstrumentFormPage />} />
+        <Route path="employees" element={<EmployeesListPage />} />
+        <Route path="employees/:id" element={<EmployeeFormPage />} />
+        <Route path="hr" element={<EmployeesListPage />} />
         <Route path="rights" element={<RightsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="system" element={<SystemPage />} />
