@@ -15,6 +15,9 @@ import { LocationsListPage, MaterialStockListPage, MaterialsListPage } from './p
 import { PurchaseRequestPage, PurchaseRequestsListPage } from './pages/stock/PurchaseRequestsPages';
 import { ToolFormPage } from './pages/stock/ToolFormPage';
 import { ToolsListPage } from './pages/stock/ToolsListPage';
+import { EmployeeFormPage, EmployeesListPage } from './pages/resources/EmployeesPages';
+import { InstrumentFormPage, InstrumentsListPage } from './pages/resources/InstrumentsPages';
+import { MachineFormPage, MachinesListPage } from './pages/resources/MachinesPages';
 import { UserFormPage } from './pages/users/UserFormPage';
 import { UsersListPage } from './pages/users/UsersListPage';
 import { PartnerFormPage } from './pages/crm/PartnerFormPage';
@@ -50,6 +53,13 @@ export function AppRoutes() {
         <Route path="locations" element={<LocationsListPage />} />
         <Route path="materials" element={<MaterialsListPage />} />
         <Route path="material-stock" element={<MaterialStockListPage />} />
+        <Route path="machines" element={<MachinesListPage />} />
+        <Route path="machines/:id" element={<MachineFormPage />} />
+        <Route path="instruments" element={<InstrumentsListPage />} />
+        <Route path="instruments/:id" element={<InstrumentFormPage />} />
+        <Route path="employees" element={<EmployeesListPage />} />
+        <Route path="employees/:id" element={<EmployeeFormPage />} />
+        <Route path="hr" element={<EmployeesListPage />} />
         <Route path="rights" element={<RightsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="system" element={<SystemPage />} />

@@ -143,6 +143,16 @@ permissions! {
     CrmRead = Crm.Read;
     CrmCreate = Crm.Create;
     CrmUpdate = Crm.Update;
+    MachinesRead = Machines.Read;
+    MachinesCreate = Machines.Create;
+    MachinesUpdate = Machines.Update;
+    InstrumentsRead = Instruments.Read;
+    InstrumentsCreate = Instruments.Create;
+    InstrumentsUpdate = Instruments.Update;
+    InstrumentsValidate = Instruments.Validate;
+    HrRead = Hr.Read;
+    HrCreate = Hr.Create;
+    HrUpdate = Hr.Update;
 }
 
 /// An authenticated caller holding right `P`.

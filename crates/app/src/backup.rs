@@ -6,10 +6,11 @@ use crate::error::AppError;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Statement};
 use serde::{Deserialize, Serialize};
 use usinage_store::entities::{
-    audit_head, audit_log, material_grade, material_lot, material_minimum, material_movement,
-    material_stock, partner, rate, role_right, setting, stock_reservation, storage_location,
-    supplier_evaluation, tool, tool_cutting_data, tool_movement, tool_purchase_request, tool_stock,
-    user,
+    audit_head, audit_log, employee, employee_certification, employee_skill, instrument,
+    instrument_calibration, instrument_exception, instrument_use, machine, material_grade,
+    material_lot, material_minimum, material_movement, material_stock, partner, rate, role_right,
+    setting, stock_reservation, storage_location, supplier_evaluation, tool, tool_cutting_data,
+    tool_movement, tool_purchase_request, tool_stock, user,
 };
 use usinage_store::{Backend, Db};
 
@@ -23,6 +24,23 @@ pub struct Tables {
     pub settings: Vec<setting::Model>,
     pub audit_log: Vec<audit_log::Model>,
     pub audit_head: Vec<audit_head::Model>,
+    // Resources (machines, instruments, people); `default` keeps older backups readable.
+    #[serde(default)]
+    pub machines: Vec<machine::Model>,
+    #[serde(default)]
+    pub instruments: Vec<instrument::Model>,
+    #[serde(default)]
+    pub instrument_calibrations: Vec<instrument_calibration::Model>,
+    #[serde(default)]
+    pub instrument_exceptions: Vec<instrument_exception::Model>,
+    #[serde(default)]
+    pub instrument_uses: Vec<instrument_use::Model>,
+    #[serde(default)]
+    pub employees: Vec<employee::Model>,
+    #[serde(default)]
+    pub employee_skills: Vec<employee_skill::Model>,
+    #[serde(default)]
+    pub employee_certifications: Vec<employee_certification::Model>,
     #[serde(default)]
     pub partners: Vec<partner::Model>,
     #[serde(default)]
@@ -83,6 +101,38 @@ pub async fn dump(db: &Db) -> Result<Backup, AppError> {
             .all(&tx)
             .await?,
         audit_head: audit_head::Entity::find().all(&tx).await?,
+        machines: machine::Entity::find()
+            .order_by_asc(machine::Column::Id)
+            .all(&tx)
+            .await?,
+        instruments: instrument::Entity::find()
+            .order_by_asc(instrument::Column::Id)
+            .all(&tx)
+            .await?,
+        instrument_calibrations: instrument_calibration::Entity::find()
+            .order_by_asc(instrument_calibration::Column::Id)
+            .all(&tx)
+            .await?,
+        instrument_exceptions: instrument_exception::Entity::find()
+            .order_by_asc(instrument_exception::Column::Id)
+            .all(&tx)
+            .await?,
+        instrument_uses: instrument_use::Entity::find()
+            .order_by_asc(instrument_use::Column::Id)
+            .all(&tx)
+            .await?,
+        employees: employee::Entity::find()
+            .order_by_asc(employee::Column::Id)
+            .all(&tx)
+            .await?,
+        employee_skills: employee_skill::Entity::find()
+            .order_by_asc(employee_skill::Column::Id)
+            .all(&tx)
+            .await?,
+        employee_certifications: employee_certification::Entity::find()
+            .order_by_asc(employee_certification::Column::Id)
+            .all(&tx)
+            .await?,
         partners: partner::Entity::find()
             .order_by_asc(partner::Column::Id)
             .all(&tx)
@@ -164,6 +214,14 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
     insert_all!(&tx.tx, setting, t.settings);
     insert_all!(&tx.tx, audit_log, t.audit_log);
     insert_all!(&tx.tx, audit_head, t.audit_head);
+    insert_all!(&tx.tx, machine, t.machines);
+    insert_all!(&tx.tx, instrument, t.instruments);
+    insert_all!(&tx.tx, instrument_calibration, t.instrument_calibrations);
+    insert_all!(&tx.tx, instrument_exception, t.instrument_exceptions);
+    insert_all!(&tx.tx, instrument_use, t.instrument_uses);
+    insert_all!(&tx.tx, employee, t.employees);
+    insert_all!(&tx.tx, employee_skill, t.employee_skills);
+    insert_all!(&tx.tx, employee_certification, t.employee_certifications);
     insert_all!(&tx.tx, partner, t.partners);
     insert_all!(&tx.tx, supplier_evaluation, t.supplier_evaluations);
     insert_all!(&tx.tx, rate, t.rates);
@@ -186,6 +244,14 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
         for table in [
             "users",
             "sessions",
+            "machines",
+            "instruments",
+            "instrument_calibrations",
+            "instrument_exceptions",
+            "instrument_uses",
+            "employees",
+            "employee_skills",
+            "employee_certifications",
             "partners",
             "supplier_evaluations",
             "rates",

@@ -144,6 +144,7 @@ pub async fn load(db: &Db) -> Result<DemoReport, AppError> {
     crate::rates::load_demo(&tx.tx, &ctx).await?;
     crate::setup::load_demo(&tx.tx, &ctx).await?;
     crate::stock::load_demo(&tx.tx, &ctx).await?;
+    crate::resources::demo::load_demo(&tx.tx, &ctx).await?;
 
     let company = demo_company();
     settings::put(&tx.tx, settings::COMPANY, &company).await?;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod listing;
 pub mod rates;
+pub mod resources;
 pub mod rights;
 pub mod settings;
 pub mod setup;

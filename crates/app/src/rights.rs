@@ -95,7 +95,14 @@ impl Module {
     pub fn built(self) -> bool {
         matches!(
             self,
-            Module::Users | Module::System | Module::Crm | Module::Tools | Module::Materials
+            Module::Users
+                | Module::System
+                | Module::Crm
+                | Module::Tools
+                | Module::Materials
+                | Module::Machines
+                | Module::Instruments
+                | Module::Hr
         )
     }
 }

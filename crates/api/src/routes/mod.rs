@@ -4,8 +4,11 @@
 pub mod audit;
 pub mod auth;
 pub mod crm;
+pub mod employees;
 pub mod health;
+pub mod instruments;
 pub mod labels;
+pub mod machines;
 pub mod qr;
 pub mod rights;
 pub mod settings;
@@ -38,6 +41,9 @@ use utoipa_axum::routes;
         (name = "qr", description = "QR codes des enregistrements"),
         (name = "crm", description = "Clients et fournisseurs"),
         (name = "settings", description = "Paramètres généraux, assistant d'installation, grille tarifaire"),
+        (name = "machines", description = "Parc machines"),
+        (name = "instruments", description = "Instruments de contrôle et étalonnages"),
+        (name = "hr", description = "Personnel, compétences et habilitations"),
         (name = "system", description = "Santé et informations")
     )
 )]
@@ -124,6 +130,29 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(settings::complete_setup))
         .routes(routes!(settings::get_rates, settings::put_rates))
         .routes(routes!(settings::rates_history))
+        .routes(routes!(machines::list, machines::create))
+        .routes(routes!(machines::get, machines::patch))
+        .routes(routes!(machines::transitions, machines::transition))
+        .routes(routes!(machines::history))
+        .routes(routes!(instruments::list, instruments::create))
+        .routes(routes!(instruments::get, instruments::patch))
+        .routes(routes!(
+            instruments::calibrations,
+            instruments::record_calibration
+        ))
+        .routes(routes!(
+            instruments::exceptions,
+            instruments::grant_exception
+        ))
+        .routes(routes!(instruments::uses))
+        .routes(routes!(instruments::record_use))
+        .routes(routes!(instruments::history))
+        .routes(routes!(employees::list, employees::create))
+        .routes(routes!(employees::reminders))
+        .routes(routes!(employees::get, employees::patch))
+        .routes(routes!(employees::add_certification))
+        .routes(routes!(employees::patch_certification))
+        .routes(routes!(employees::history))
 }
 
 /// Final touches on the generated document: errors are `application/problem+json` (declared

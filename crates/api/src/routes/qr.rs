@@ -20,6 +20,9 @@ pub fn module_of(entity: &str) -> Option<Module> {
         "materials" | "material-lots" | "material-stock" => Some(Module::Materials),
         "locations" => Some(Module::Tools),
         "clients" | "suppliers" => Some(Module::Crm),
+        "machines" => Some(Module::Machines),
+        "instruments" => Some(Module::Instruments),
+        "employees" => Some(Module::Hr),
         _ => None,
     }
 }
@@ -42,6 +45,15 @@ pub async fn qr(
     match entity.as_str() {
         "users" => {
             usinage_app::users::get(&s.db, &ctx, id).await?;
+        }
+        "machines" => {
+            usinage_app::resources::machines::get(&s.db, &ctx, id).await?;
+        }
+        "instruments" => {
+            usinage_app::resources::instruments::get(&s.db, &ctx, id).await?;
+        }
+        "employees" => {
+            usinage_app::resources::employees::get(&s.db, &ctx, id).await?;
         }
         "clients" => {
             usinage_app::crm::get(&s.db, &ctx, usinage_app::crm::PartnerKind::Client, id).await?;

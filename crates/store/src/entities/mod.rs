@@ -2,6 +2,14 @@
 
 pub mod audit_head;
 pub mod audit_log;
+pub mod employee;
+pub mod employee_certification;
+pub mod employee_skill;
+pub mod instrument;
+pub mod instrument_calibration;
+pub mod instrument_exception;
+pub mod instrument_use;
+pub mod machine;
 pub mod material_grade;
 pub mod material_lot;
 pub mod material_minimum;

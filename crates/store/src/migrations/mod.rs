@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_foundation;
 mod m20261127_000100_crm;
+mod m20261127_000200_resources;
 mod m20261127_000300_stock;
 
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_foundation::Migration),
             Box::new(m20261127_000100_crm::Migration),
             Box::new(m20261127_000300_stock::Migration),
+            Box::new(m20261127_000200_resources::Migration),
         ]
     }
 }
