@@ -20,7 +20,7 @@ import {
 
 export function ImportPage() {
   const { t } = useTranslation();
-  const { me } = useMe();
+  const me = useMe();
   const [params] = useSearchParams();
   const allowed = IMPORT_KINDS.filter((k) => can(me, KIND_MODULE[k], 'create'));
   const initial = (params.get('kind') as ImportKind | null) ?? allowed[0] ?? 'clients';
