@@ -24,6 +24,7 @@ import { PartnerFormPage } from './pages/crm/PartnerFormPage';
 import { PartnersListPage } from './pages/crm/PartnersListPage';
 import { RatesPage } from './pages/settings/RatesPage';
 import { SetupGate, SetupWizardPage } from './pages/settings/SetupWizardPage';
+import { ImportPage } from './pages/imports/ImportPage';
 
 export function AppRoutes() {
   return (
@@ -62,6 +63,7 @@ export function AppRoutes() {
         <Route path="hr" element={<EmployeesListPage />} />
         <Route path="rights" element={<RightsPage />} />
         <Route path="audit" element={<AuditPage />} />
+        <Route path="imports" element={<ImportPage />} />
         <Route path="system" element={<SystemPage />} />
         <Route path="scan" element={<ScanPage />} />
         <Route path="clients" element={<PartnersListPage key="clients" kind="clients" />} />

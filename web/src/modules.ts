@@ -82,6 +82,7 @@ export const MODULES: ModuleDef[] = [
       { labelKey: 'nav.audit', path: '/audit', icon: 'activity', testId: 'nav-audit' },
       { labelKey: 'nav_crm.setup', path: '/setup', icon: 'system', testId: 'nav-setup' },
       { labelKey: 'nav_crm.rates', path: '/rates', icon: 'finance', testId: 'nav-rates' },
+      { labelKey: 'imports.title', path: '/imports', icon: 'download', testId: 'nav-imports' },
     ],
   },
 ];

@@ -899,6 +899,18 @@ pub async fn create(
     Ok(p)
 }
 
+/// Validates and inserts one client/supplier inside the caller's transaction (imports); the
+/// caller checks the right.
+pub async fn create_in<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Ctx,
+    kind: PartnerKind,
+    n: &NewPartner,
+) -> Result<partner::Model, AppError> {
+    let am = validate_new(kind, n)?;
+    insert(tx, ctx, kind, am).await
+}
+
 pub async fn update(
     db: &Db,
     ctx: &Ctx,

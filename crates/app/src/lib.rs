@@ -11,6 +11,7 @@ pub mod crm;
 pub mod ctx;
 pub mod demo;
 pub mod error;
+pub mod imports;
 pub mod listing;
 pub mod rates;
 pub mod resources;

@@ -223,13 +223,15 @@ function headersFor(opts: RequestOptions, hasJsonBody: boolean): Headers {
  */
 export async function apiFetch(path: string, opts: RequestOptions = {}): Promise<Response> {
   const url = buildUrl(path, opts.query);
-  const isForm = typeof FormData !== 'undefined' && opts.body instanceof FormData;
+  const isForm =
+    (typeof FormData !== 'undefined' && opts.body instanceof FormData) ||
+    (typeof Blob !== 'undefined' && opts.body instanceof Blob);
   const hasJsonBody = opts.body !== undefined && !isForm;
   const send = () =>
     fetch(url, {
       method: opts.method ?? 'GET',
       headers: headersFor(opts, hasJsonBody),
-      body: opts.body === undefined ? undefined : isForm ? (opts.body as FormData) : JSON.stringify(opts.body),
+      body: opts.body === undefined ? undefined : isForm ? (opts.body as FormData | Blob) : JSON.stringify(opts.body),
       signal: opts.signal,
     });
 

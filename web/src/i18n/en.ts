@@ -1,8 +1,10 @@
 import type { Messages } from './fr';
 import { crmEn } from './crm';
+import { importsEn } from './imports';
 
 const en: Messages = {
   ...crmEn,
+  ...importsEn,
   app: {
     name: 'Gestion Usinage',
     tagline: 'ERP / MES for machining shops',

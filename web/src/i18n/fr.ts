@@ -1,9 +1,11 @@
 // French is the reference language: every key exists here first; en.ts must have the same shape
 // (checked by the compiler through the `Messages` type).
 import { crmFr } from './crm';
+import { importsFr } from './imports';
 
 const fr = {
   ...crmFr,
+  ...importsFr,
   app: {
     name: 'Gestion Usinage',
     tagline: 'ERP / MES pour ateliers d’usinage',

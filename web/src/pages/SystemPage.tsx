@@ -37,6 +37,15 @@ export function SystemPage() {
             <span className="tile-state ok">{t('dashboard.available')}</span>
           </span>
         </Link>
+        <Link to="/imports" className="tile" data-testid="tile-imports">
+          <span className="tile-icon">
+            <Icon name="download" size={24} />
+          </span>
+          <span className="tile-text">
+            <span className="tile-name">{t('imports.title')}</span>
+            <span className="tile-state ok">{t('dashboard.available')}</span>
+          </span>
+        </Link>
         <Link to="/rates" className="tile" data-testid="tile-rates">
           <span className="tile-icon">
             <Icon name="finance" size={24} />

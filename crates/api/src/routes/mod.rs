@@ -6,6 +6,7 @@ pub mod auth;
 pub mod crm;
 pub mod employees;
 pub mod health;
+pub mod imports;
 pub mod instruments;
 pub mod labels;
 pub mod machines;
@@ -44,6 +45,7 @@ use utoipa_axum::routes;
         (name = "machines", description = "Parc machines"),
         (name = "instruments", description = "Instruments de contrôle et étalonnages"),
         (name = "hr", description = "Personnel, compétences et habilitations"),
+        (name = "imports", description = "Imports CSV/XLSX des données de base"),
         (name = "system", description = "Santé et informations")
     )
 )]
@@ -153,6 +155,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(employees::add_certification))
         .routes(routes!(employees::patch_certification))
         .routes(routes!(employees::history))
+        .routes(routes!(imports::import))
+        .routes(routes!(imports::template))
 }
 
 /// Final touches on the generated document: errors are `application/problem+json` (declared

@@ -839,6 +839,18 @@ pub async fn create(
     Ok(e)
 }
 
+/// Validates and inserts one employee inside the caller's transaction (imports); the caller
+/// checks the right.
+pub async fn create_in(
+    tx: &sea_orm::DatabaseTransaction,
+    ctx: &Ctx,
+    today: NaiveDate,
+    f: &EmployeeFields,
+) -> Result<employee::Model, AppError> {
+    let b = build(None, f, today)?;
+    insert(tx, ctx, b).await
+}
+
 async fn insert(
     tx: &sea_orm::DatabaseTransaction,
     ctx: &Ctx,

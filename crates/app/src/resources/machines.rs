@@ -633,18 +633,32 @@ pub async fn create(
     f: MachineFields,
 ) -> Result<machine::Model, AppError> {
     ctx.require(Module::Machines, Action::Create)?;
-    let mut am = build(None, &f, today)?;
+    build(None, &f, today)?;
     let tx = db.write().await?;
+    let m = create_in(&tx.tx, ctx, today, &f).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Validates and inserts one machine inside the caller's transaction (create endpoint and
+/// imports); the caller checks the right.
+pub async fn create_in(
+    tx: &sea_orm::DatabaseTransaction,
+    ctx: &Ctx,
+    today: chrono::NaiveDate,
+    f: &MachineFields,
+) -> Result<machine::Model, AppError> {
+    let mut am = build(None, f, today)?;
     let code = am.code.clone().unwrap();
-    ensure_code_free(&tx.tx, &code, None).await?;
+    ensure_code_free(tx, &code, None).await?;
     let now = crate::now();
     am.status = Set("disponible".into());
     am.created_at = Set(now);
     am.updated_at = Set(now);
     am.version = Set(1);
-    let m = am.insert(&tx.tx).await?;
+    let m = am.insert(tx).await?;
     audit::record(
-        &tx.tx,
+        tx,
         ctx,
         "machine",
         &m.id.to_string(),
@@ -653,7 +667,6 @@ pub async fn create(
         Some(snapshot(&m)),
     )
     .await?;
-    tx.commit().await?;
     Ok(m)
 }
 

@@ -212,12 +212,16 @@ fn validate_grade(i: &GradeInput) -> Result<grade::ActiveModel, AppError> {
     })
 }
 
-async fn grade_code_free(db: &Db, code: &str, except: Option<i64>) -> Result<(), AppError> {
+async fn grade_code_free<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+    except: Option<i64>,
+) -> Result<(), AppError> {
     let mut s = grade::Entity::find().filter(grade::Column::Code.eq(code));
     if let Some(id) = except {
         s = s.filter(grade::Column::Id.ne(id));
     }
-    if s.one(&db.conn).await?.is_some() {
+    if s.one(db).await?.is_some() {
         return Err(AppError::field(
             "code",
             "code_taken",
@@ -280,16 +284,29 @@ async fn find_grade<C: ConnectionTrait>(db: &C, id: i64) -> Result<grade::Model,
 
 pub async fn create_grade(db: &Db, ctx: &Ctx, i: GradeInput) -> Result<grade::Model, AppError> {
     ctx.require(Module::Materials, Action::Create)?;
-    let mut am = validate_grade(&i)?;
-    grade_code_free(db, am.code.as_ref(), None).await?;
+    validate_grade(&i)?;
+    let tx = db.write().await?;
+    let g = create_grade_in(&tx.tx, ctx, &i).await?;
+    tx.commit().await?;
+    Ok(g)
+}
+
+/// Validates and inserts one grade inside the caller's transaction (create endpoint and
+/// imports); the caller checks the right.
+pub async fn create_grade_in<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Ctx,
+    i: &GradeInput,
+) -> Result<grade::Model, AppError> {
+    let mut am = validate_grade(i)?;
+    grade_code_free(tx, am.code.as_ref(), None).await?;
     let now = crate::now();
     am.created_at = Set(now);
     am.updated_at = Set(now);
     am.version = Set(1);
-    let tx = db.write().await?;
-    let g = am.insert(&tx.tx).await?;
+    let g = am.insert(tx).await?;
     audit::record(
-        &tx.tx,
+        tx,
         ctx,
         "material_grade",
         &g.id.to_string(),
@@ -298,7 +315,6 @@ pub async fn create_grade(db: &Db, ctx: &Ctx, i: GradeInput) -> Result<grade::Mo
         Some(snap(&g)),
     )
     .await?;
-    tx.commit().await?;
     Ok(g)
 }
 
@@ -329,7 +345,7 @@ pub async fn update_grade(
     if p.version != cur.version {
         return Err(AppError::stale_version());
     }
-    grade_code_free(db, am.code.as_ref(), Some(id)).await?;
+    grade_code_free(&db.conn, am.code.as_ref(), Some(id)).await?;
     am.id = Set(id);
     am.created_at = Set(cur.created_at);
     am.updated_at = Set(crate::now());
@@ -858,10 +874,14 @@ pub struct StockItemPatch {
     pub notes: Option<String>,
 }
 
-async fn check_location(db: &Db, v: &mut Validator, id: Option<i64>) -> Result<(), AppError> {
+async fn check_location<C: ConnectionTrait>(
+    db: &C,
+    v: &mut Validator,
+    id: Option<i64>,
+) -> Result<(), AppError> {
     if let Some(l) = id
         && storage_location::Entity::find_by_id(l)
-            .one(&db.conn)
+            .one(db)
             .await?
             .is_none_or(|l| !l.active)
     {
@@ -877,6 +897,19 @@ async fn check_location(db: &Db, v: &mut Validator, id: Option<i64>) -> Result<(
 
 pub async fn create_stock(db: &Db, ctx: &Ctx, i: StockItemInput) -> Result<item::Model, AppError> {
     ctx.require(Module::Materials, Action::Create)?;
+    let tx = db.write().await?;
+    let m = create_stock_in(&tx.tx, ctx, &i).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Validates and inserts one stock item (and its reception movement) inside the caller's
+/// transaction (create endpoint and imports); the caller checks the right.
+pub async fn create_stock_in(
+    tx: &sea_orm::DatabaseTransaction,
+    ctx: &Ctx,
+    i: &StockItemInput,
+) -> Result<item::Model, AppError> {
     let mut v = Validator::default();
     let label_s = opt_text(&mut v, "label", &i.label, 40);
     if i.grade_id.is_none() {
@@ -912,9 +945,9 @@ pub async fn create_stock(db: &Db, ctx: &Ctx, i: StockItemInput) -> Result<item:
     let cost =
         trimmed(&i.cost_per_kg).and_then(|c| units::money_field(&mut v, "cost_per_kg", &c, false));
     let notes = opt_text(&mut v, "notes", &i.notes, 4000);
-    check_location(db, &mut v, i.location_id).await?;
+    check_location(tx, &mut v, i.location_id).await?;
     if let Some(g) = i.grade_id
-        && grade::Entity::find_by_id(g).one(&db.conn).await?.is_none()
+        && grade::Entity::find_by_id(g).one(tx).await?.is_none()
     {
         v.add(
             "grade_id",
@@ -924,7 +957,7 @@ pub async fn create_stock(db: &Db, ctx: &Ctx, i: StockItemInput) -> Result<item:
         );
     }
     if let Some(l) = i.lot_id {
-        match lot::Entity::find_by_id(l).one(&db.conn).await? {
+        match lot::Entity::find_by_id(l).one(tx).await? {
             None => v.add("lot_id", "unknown_lot", "Lot introuvable.", "Unknown lot."),
             Some(l) if Some(l.grade_id) != i.grade_id => v.add(
                 "lot_id",
@@ -937,7 +970,6 @@ pub async fn create_stock(db: &Db, ctx: &Ctx, i: StockItemInput) -> Result<item:
     }
     v.finish()?;
     let now = crate::now();
-    let tx = db.write().await?;
     let m = item::ActiveModel {
         label: Set(label_s),
         grade_id: Set(i.grade_id.unwrap_or_default()),
@@ -960,10 +992,10 @@ pub async fn create_stock(db: &Db, ctx: &Ctx, i: StockItemInput) -> Result<item:
         version: Set(1),
         ..Default::default()
     }
-    .insert(&tx.tx)
+    .insert(tx)
     .await?;
     audit::record(
-        &tx.tx,
+        tx,
         ctx,
         "material_stock",
         &m.id.to_string(),
@@ -973,20 +1005,9 @@ pub async fn create_stock(db: &Db, ctx: &Ctx, i: StockItemInput) -> Result<item:
     )
     .await?;
     if qty > 0 {
-        record_movement(
-            &tx.tx,
-            ctx,
-            &m,
-            "entree",
-            qty,
-            None,
-            Some("Réception".into()),
-        )
-        .await?;
+        record_movement(tx, ctx, &m, "entree", qty, None, Some("Réception".into())).await?;
     }
-    let m = find_item(&tx.tx, m.id).await?;
-    tx.commit().await?;
-    Ok(m)
+    find_item(tx, m.id).await
 }
 
 pub async fn update_stock(
@@ -1011,7 +1032,7 @@ pub async fn update_stock(
         Some(_) => opt_text(&mut v, "notes", &p.notes, 4000),
         None => cur.notes.clone(),
     };
-    check_location(db, &mut v, p.location_id).await?;
+    check_location(&db.conn, &mut v, p.location_id).await?;
     v.finish()?;
     if p.version != cur.version {
         return Err(AppError::stale_version());
@@ -1240,7 +1261,7 @@ pub async fn move_stock(
         }
     };
     if offcut_len.is_some() {
-        check_location(db, &mut v, i.offcut_location_id).await?;
+        check_location(&db.conn, &mut v, i.offcut_location_id).await?;
     }
     v.finish()?;
     // Certified stock is kept for parts that require it.

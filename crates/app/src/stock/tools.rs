@@ -341,12 +341,16 @@ fn validate(i: &ToolInput) -> Result<tool::ActiveModel, AppError> {
     })
 }
 
-async fn code_free(db: &Db, code: &str, except: Option<i64>) -> Result<(), AppError> {
+async fn code_free<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+    except: Option<i64>,
+) -> Result<(), AppError> {
     let mut s = tool::Entity::find().filter(tool::Column::Code.eq(code));
     if let Some(id) = except {
         s = s.filter(tool::Column::Id.ne(id));
     }
-    if s.one(&db.conn).await?.is_some() {
+    if s.one(db).await?.is_some() {
         return Err(AppError::field(
             "code",
             "code_taken",
@@ -436,18 +440,31 @@ async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<tool::Model, AppErr
 
 pub async fn create(db: &Db, ctx: &Ctx, i: ToolInput) -> Result<tool::Model, AppError> {
     ctx.require(Module::Tools, Action::Create)?;
-    let mut am = validate(&i)?;
+    validate(&i)?;
+    let tx = db.write().await?;
+    let t = create_in(&tx.tx, ctx, &i).await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
+/// Validates and inserts one tool inside the caller's transaction (create endpoint and imports);
+/// the caller checks the right.
+pub async fn create_in<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Ctx,
+    i: &ToolInput,
+) -> Result<tool::Model, AppError> {
+    let mut am = validate(i)?;
     let code_s = am.code.clone().unwrap();
-    code_free(db, &code_s, None).await?;
+    code_free(tx, &code_s, None).await?;
     let now = crate::now();
     am.regrind_count = Set(0);
     am.created_at = Set(now);
     am.updated_at = Set(now);
     am.version = Set(1);
-    let tx = db.write().await?;
-    let t = am.insert(&tx.tx).await?;
+    let t = am.insert(tx).await?;
     audit::record(
-        &tx.tx,
+        tx,
         ctx,
         "tool",
         &t.id.to_string(),
@@ -456,7 +473,6 @@ pub async fn create(db: &Db, ctx: &Ctx, i: ToolInput) -> Result<tool::Model, App
         Some(snapshot(&t)),
     )
     .await?;
-    tx.commit().await?;
     Ok(t)
 }
 
@@ -491,7 +507,7 @@ pub async fn update(db: &Db, ctx: &Ctx, id: i64, p: ToolPatch) -> Result<tool::M
     if p.version != cur.version {
         return Err(AppError::stale_version());
     }
-    code_free(db, am.code.as_ref(), Some(id)).await?;
+    code_free(&db.conn, am.code.as_ref(), Some(id)).await?;
     am.id = Set(id);
     am.regrind_count = Set(cur.regrind_count);
     am.created_at = Set(cur.created_at);
