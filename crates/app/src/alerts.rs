@@ -9,6 +9,10 @@
 //! that the list and the count badge are cheap reads. Readers only see the kinds whose module
 //! they may read.
 //!
+//! The `alerts` table is not part of backups: it holds nothing that is not derived from backed-up
+//! records, and the job rebuilds it at start and every N minutes (a restored snapshot would
+//! only be stale).
+//!
 //! Severity: `critique` = blocked or exhausted now (instrument expired or non-conforming,
 //! certification expired, nothing left in stock); `attention` = act soon (calibration due within
 //! a month, certification at J-10, stock under its minimum); `info` = certification at J-30.
