@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router';
+import { AlertsPage } from './pages/alerts/AlertsPage';
 import { RequireAuth } from './auth/AuthContext';
 import { AppShell } from './components/AppShell';
 import { MODULES } from './modules';
@@ -61,6 +62,7 @@ export function AppRoutes() {
         <Route path="employees" element={<EmployeesListPage />} />
         <Route path="employees/:id" element={<EmployeeFormPage />} />
         <Route path="hr" element={<EmployeesListPage />} />
+        <Route path="alerts" element={<AlertsPage />} />
         <Route path="rights" element={<RightsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="imports" element={<ImportPage />} />

@@ -3,6 +3,7 @@
 //! acting, in which request) and the database, check rights, validate, write in one
 //! transaction with its audit row, and return plain data.
 
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod backup;

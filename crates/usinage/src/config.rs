@@ -39,6 +39,11 @@ pub struct Options {
     /// Format des journaux : text ou json. Défaut : text
     #[arg(long, env = "USINAGE_LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
+
+    /// Intervalle de recalcul des alertes (stocks, étalonnages, habilitations), en minutes,
+    /// de 1 à 1440. Défaut : 15
+    #[arg(long, env = "USINAGE_ALERTS_INTERVAL_MINUTES", global = true)]
+    pub alerts_interval_minutes: Option<u64>,
 }
 
 /// Options once merged, with defaults applied.
@@ -50,6 +55,7 @@ pub struct Resolved {
     pub public_url: String,
     pub serve_ui: bool,
     pub log_format: String,
+    pub alerts_interval_minutes: u64,
 }
 
 fn merge(cli: Options, file: Options) -> Options {
@@ -61,6 +67,7 @@ fn merge(cli: Options, file: Options) -> Options {
         public_url: cli.public_url.or(file.public_url),
         serve_ui: cli.serve_ui.or(file.serve_ui),
         log_format: cli.log_format.or(file.log_format),
+        alerts_interval_minutes: cli.alerts_interval_minutes.or(file.alerts_interval_minutes),
     }
 }
 
@@ -97,6 +104,12 @@ pub fn resolve(cli: Options) -> anyhow::Result<Resolved> {
     if !matches!(log_format.as_str(), "text" | "json") {
         anyhow::bail!("log-format doit valoir text ou json (reçu : {log_format})");
     }
+    let alerts_interval_minutes = o.alerts_interval_minutes.unwrap_or(15);
+    if !(1..=1440).contains(&alerts_interval_minutes) {
+        anyhow::bail!(
+            "alerts-interval-minutes doit être compris entre 1 et 1440 (reçu : {alerts_interval_minutes})"
+        );
+    }
     Ok(Resolved {
         data_dir,
         database_url,
@@ -104,6 +117,7 @@ pub fn resolve(cli: Options) -> anyhow::Result<Resolved> {
         public_url: public_url.trim_end_matches('/').to_string(),
         serve_ui: o.serve_ui.unwrap_or(true),
         log_format,
+        alerts_interval_minutes,
     })
 }
 
@@ -135,6 +149,7 @@ mod tests {
         .unwrap();
         assert_eq!(r.public_url, "http://atelier.local:9000");
         assert_eq!(r.listen, "127.0.0.1:8080");
+        assert_eq!(r.alerts_interval_minutes, 15);
         assert!(
             r.database_url.starts_with("sqlite://")
                 && r.database_url.ends_with("usinage.db?mode=rwc")

@@ -289,6 +289,22 @@ async fn admin(cfg: config::Resolved, command: AdminCommand) -> anyhow::Result<(
     Ok(())
 }
 
+/// Background job: recomputes the alerts snapshot at start, then every `minutes`.
+fn spawn_alerts_job(db: Db, minutes: u64) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(minutes * 60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let today = usinage_api::routes::instruments::paris_today();
+            match usinage_app::alerts::recompute(&db, today).await {
+                Ok(n) => tracing::info!(alerts = n, "alerts recomputed"),
+                Err(e) => tracing::warn!(error = %e.detail.fr, "alerts recompute failed"),
+            }
+        }
+    });
+}
+
 async fn serve(cfg: config::Resolved, demo_flag: bool, started: Instant) -> anyhow::Result<()> {
     let db = open(&cfg).await?;
     let boot = bootstrap::ensure_initialized(&db, !demo_flag)
@@ -309,6 +325,7 @@ async fn serve(cfg: config::Resolved, demo_flag: bool, started: Instant) -> anyh
         },
     );
     let app = usinage_api::router(state);
+    spawn_alerts_job(db.clone(), cfg.alerts_interval_minutes);
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
         .with_context(|| format!("écoute sur {} impossible", cfg.listen))?;

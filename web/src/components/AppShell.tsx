@@ -8,6 +8,7 @@ import { useAuth, useMe } from '../auth/AuthContext';
 import { SECTIONS, visibleModules } from '../modules';
 import { Icon } from './Icon';
 import { LanguageSwitch } from './LanguageSwitch';
+import { AlertsBell } from '../pages/alerts/AlertsPage';
 
 export function useInfo() {
   return useQuery({ queryKey: ['info'], queryFn: () => api<Info>('/info', { anonymous: true }), staleTime: 5 * 60_000 });
@@ -89,6 +90,7 @@ export function AppShell() {
         </NavLink>
         {info.data?.demo && <span className="badge badge-demo">{t('topbar.demo')}</span>}
         <div className="topbar-spacer" />
+        <AlertsBell />
         <LanguageSwitch className="topbar-lang" />
         <NavLink to="/account" className="topbar-user" title={roleText} data-testid="topbar-user">
           <span className="avatar" aria-hidden="true">

@@ -118,6 +118,15 @@ const en: Messages = {
     delete: 'D',
     validate: 'V',
   },
+  alerts: {
+    title: 'Alerts',
+    refresh: 'Recompute now',
+    computed_at: 'Computed on {{when}}',
+    none: 'No alerts.',
+    due: 'Due: {{date}}',
+    severity: { critique: 'Critical', attention: 'Warning', info: 'Information' },
+    kind: { stock_outil: 'Tool stock', stock_matiere: 'Material stock', etalonnage: 'Calibration', habilitation: 'Certification' },
+  },
   topbar: {
     logout: 'Log out',
     language: 'Language',

@@ -119,6 +119,15 @@ const fr = {
     delete: 'S',
     validate: 'V',
   },
+  alerts: {
+    title: 'Alertes',
+    refresh: 'Recalculer maintenant',
+    computed_at: 'Calculées le {{when}}',
+    none: 'Aucune alerte.',
+    due: 'Échéance : {{date}}',
+    severity: { critique: 'Critique', attention: 'Attention', info: 'Information' },
+    kind: { stock_outil: 'Stock outil', stock_matiere: 'Stock matière', etalonnage: 'Étalonnage', habilitation: 'Habilitation' },
+  },
   topbar: {
     logout: 'Déconnexion',
     language: 'Langue',

@@ -1,6 +1,7 @@
 //! Routes, one module per resource. Every route is declared with `#[utoipa::path]` and
 //! registered through `utoipa_axum::routes!`, so the OpenAPI document cannot miss one.
 
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod crm;
@@ -46,6 +47,7 @@ use utoipa_axum::routes;
         (name = "instruments", description = "Instruments de contrôle et étalonnages"),
         (name = "hr", description = "Personnel, compétences et habilitations"),
         (name = "imports", description = "Imports CSV/XLSX des données de base"),
+        (name = "alerts", description = "Alertes : stocks sous le minimum, étalonnages, habilitations"),
         (name = "system", description = "Santé et informations")
     )
 )]
@@ -114,6 +116,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(stock::get_reservation))
         .routes(routes!(stock::release_reservation))
         .routes(routes!(qr::qr))
+        .routes(routes!(alerts::list))
+        .routes(routes!(alerts::count))
+        .routes(routes!(alerts::refresh))
         .routes(routes!(labels::labels))
         .routes(routes!(health::info))
         .routes(routes!(crm::list_clients, crm::create_client))

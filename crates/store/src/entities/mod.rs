@@ -1,5 +1,6 @@
 //! One module per table. The wire format is not these structs: services map them to views.
 
+pub mod alert;
 pub mod audit_head;
 pub mod audit_log;
 pub mod employee;

@@ -7,6 +7,7 @@ mod m20261127_000001_foundation;
 mod m20261127_000100_crm;
 mod m20261127_000200_resources;
 mod m20261127_000300_stock;
+mod m20261127_000400_alerts;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000100_crm::Migration),
             Box::new(m20261127_000300_stock::Migration),
             Box::new(m20261127_000200_resources::Migration),
+            Box::new(m20261127_000400_alerts::Migration),
         ]
     }
 }
