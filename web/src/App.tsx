@@ -1,3 +1,4 @@
+import { GradeFormPage, LocationFormPage, LotFormPage, MaterialStockFormPage } from './pages/stock/StockFormsPages';
 import { Route, Routes } from 'react-router';
 import { AlertsPage } from './pages/alerts/AlertsPage';
 import { RequireAuth } from './auth/AuthContext';
@@ -53,8 +54,12 @@ export function AppRoutes() {
         <Route path="tool-purchase-requests" element={<PurchaseRequestsListPage />} />
         <Route path="tool-purchase-requests/:id" element={<PurchaseRequestPage />} />
         <Route path="locations" element={<LocationsListPage />} />
+        <Route path="locations/:id" element={<LocationFormPage />} />
         <Route path="materials" element={<MaterialsListPage />} />
+        <Route path="materials/:id" element={<GradeFormPage />} />
+        <Route path="material-lots/:id" element={<LotFormPage />} />
         <Route path="material-stock" element={<MaterialStockListPage />} />
+        <Route path="material-stock/:id" element={<MaterialStockFormPage />} />
         <Route path="machines" element={<MachinesListPage />} />
         <Route path="machines/:id" element={<MachineFormPage />} />
         <Route path="instruments" element={<InstrumentsListPage />} />

@@ -61,6 +61,8 @@ export interface DataTableProps<T> {
   exportable?: boolean;
   /** Buttons shown at the left of the toolbar (e.g. "New"). */
   actions?: ReactNode;
+  /** Row checkboxes (e.g. to print labels); keys are `rowKey` values, kept across pages. */
+  selection?: { selected: (string | number)[]; onChange: (keys: (string | number)[]) => void };
 }
 
 const PER_PAGE_OPTIONS = [25, 50, 100, 200];
@@ -242,6 +244,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
     exportName = tableId,
     exportable = true,
     actions,
+    selection,
   } = props;
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -351,7 +354,19 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const lastPage = Math.max(1, Math.ceil(total / perPage));
   const anyFilter = q !== '' || filters.some((f) => filterValues[f.key] !== '');
   const visibleCols = table.getVisibleLeafColumns();
-  const colSpan = visibleCols.length + (renderExpanded ? 1 : 0);
+  const colSpan = visibleCols.length + (renderExpanded ? 1 : 0) + (selection ? 1 : 0);
+  const pageKeys = table.getRowModel().rows.map((r) => rowKey(r.original));
+  const isSelected = (k: string | number) => selection?.selected.includes(k) ?? false;
+  const allOnPage = pageKeys.length > 0 && pageKeys.every(isSelected);
+  const togglePage = () => {
+    if (!selection) return;
+    const others = selection.selected.filter((k) => !pageKeys.includes(k));
+    selection.onChange(allOnPage ? others : [...others, ...pageKeys]);
+  };
+  const toggleRow = (k: string | number) => {
+    if (!selection) return;
+    selection.onChange(isSelected(k) ? selection.selected.filter((x) => x !== k) : [...selection.selected, k]);
+  };
 
   return (
     <div className="datatable" data-testid={`datatable-${tableId}`}>
@@ -402,6 +417,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
           <thead>
             {table.getHeaderGroups().map((hg) => (
               <tr key={hg.id}>
+                {selection && (
+                  <th className="col-select">
+                    <input type="checkbox" checked={allOnPage} onChange={togglePage} aria-label={t('common.select_page')} data-testid="select-page" />
+                  </th>
+                )}
                 {renderExpanded && <th className="col-expand" aria-label={t('common.expand')} />}
                 {hg.headers.map((h) => {
                   const meta = h.column.columnDef.meta as DataColumn<T>;
@@ -456,6 +476,17 @@ export function DataTable<T>(props: DataTableProps<T>) {
                     if (e.key === 'Enter') openRow(row.original, e);
                   }}
                 >
+                  {selection && (
+                    <td className="col-select" onClick={(e) => e.stopPropagation()}>
+                      <input
+                        type="checkbox"
+                        checked={isSelected(rowKey(row.original))}
+                        onChange={() => toggleRow(rowKey(row.original))}
+                        aria-label={t('common.select_row')}
+                        data-testid={`select-${row.id}`}
+                      />
+                    </td>
+                  )}
                   {renderExpanded && (
                     <td className="col-expand">
                       <button

@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import type { Calibration, Instrument, InstrumentException, InstrumentUse } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
+import { LabelPrintButton, useRowSelection } from '../../components/LabelPrintButton';
 import { DataTable, type DataColumn, type FilterDef } from '../../components/DataTable';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field, FormErrorSummary, inputProps, useFormErrors } from '../../components/Form';
@@ -25,6 +26,7 @@ function blocked(i: Instrument): boolean {
 
 export function InstrumentsListPage() {
   const { t } = useTranslation();
+  const sel = useRowSelection();
   const f = useFormat();
   const me = useMe();
   const columns = useMemo<DataColumn<Instrument>[]>(
@@ -69,13 +71,17 @@ export function InstrumentsListPage() {
         rowKey={(m) => m.id}
         rowHref={(m) => `/instruments/${m.id}`}
         exportName="instruments"
+        selection={sel}
         actions={
-          can(me, 'instruments', 'create') ? (
+          <>
+            {can(me, 'instruments', 'create') ? (
             <Link to="/instruments/new" className="btn btn-primary" data-testid="new-instrument">
               <Icon name="plus" size={16} />
               <span>{t('instruments.new')}</span>
             </Link>
-          ) : null
+          ) : null}
+            <LabelPrintButton entity="instruments" ids={sel.selected} />
+          </>
         }
       />
     </div>

@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import type { Machine } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
+import { LabelPrintButton, useRowSelection } from '../../components/LabelPrintButton';
 import { DataTable, type DataColumn, type FilterDef } from '../../components/DataTable';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FormErrorSummary } from '../../components/Form';
@@ -22,6 +23,7 @@ import { MACHINE_KINDS, MACHINE_SPECS, MACHINE_STATUSES } from './specs';
 
 export function MachinesListPage() {
   const { t } = useTranslation();
+  const sel = useRowSelection();
   const f = useFormat();
   const me = useMe();
   const columns = useMemo<DataColumn<Machine>[]>(
@@ -58,13 +60,17 @@ export function MachinesListPage() {
         rowKey={(m) => m.id}
         rowHref={(m) => `/machines/${m.id}`}
         exportName="machines"
+        selection={sel}
         actions={
-          can(me, 'machines', 'create') ? (
+          <>
+            {can(me, 'machines', 'create') ? (
             <Link to="/machines/new" className="btn btn-primary" data-testid="new-machine">
               <Icon name="plus" size={16} />
               <span>{t('machines.new')}</span>
             </Link>
-          ) : null
+          ) : null}
+            <LabelPrintButton entity="machines" ids={sel.selected} />
+          </>
         }
       />
     </div>

@@ -1,5 +1,10 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useMe } from '../../auth/AuthContext';
+import { Icon } from '../../components/Icon';
+import { can } from '../../modules';
+import { LabelPrintButton, useRowSelection } from '../../components/LabelPrintButton';
 import { DataTable, type DataColumn, type FilterDef } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import type { Grade, Location, StockItem } from './stock';
@@ -8,6 +13,8 @@ const ISO = ['P', 'M', 'K', 'N', 'S', 'H'];
 
 export function MaterialsListPage() {
   const { t } = useTranslation();
+  const sel = useRowSelection();
+  const me = useMe();
   const columns = useMemo<DataColumn<Grade>[]>(
     () => [
       { id: 'code', header: t('stock.code'), sortKey: 'code', cell: (r) => <span className="mono">{r.code}</span>, className: 'nowrap' },
@@ -25,13 +32,25 @@ export function MaterialsListPage() {
   return (
     <div className="page" data-testid="materials-page">
       <PageHeader crumbs={[{ label: t('modules.materials') }]} />
-      <DataTable<Grade> tableId="materials" endpoint="/materials" columns={columns} filters={filters} defaultSort="code" rowKey={(r) => r.id} exportName={t('modules.materials').toLowerCase()} />
+      <DataTable<Grade> tableId="materials" endpoint="/materials" columns={columns} filters={filters} defaultSort="code" rowKey={(r) => r.id} exportName={t('modules.materials').toLowerCase()} selection={sel} rowHref={(r) => `/materials/${r.id}`} actions={
+          <>
+            {can(me, 'materials', 'create') ? (
+              <Link to="/materials/new" className="btn btn-primary" data-testid="new-materials">
+                <Icon name="plus" size={16} />
+                <span>{t('stock_forms.new.materials')}</span>
+              </Link>
+            ) : null}
+            <LabelPrintButton entity="materials" ids={sel.selected} />
+          </>
+        } />
     </div>
   );
 }
 
 export function MaterialStockListPage() {
   const { t } = useTranslation();
+  const sel = useRowSelection();
+  const me = useMe();
   const columns = useMemo<DataColumn<StockItem>[]>(
     () => [
       { id: 'label', header: t('stock.label'), cell: (r) => <span className="mono">{r.label ?? `#${r.id}`}</span>, className: 'nowrap' },
@@ -60,13 +79,25 @@ export function MaterialStockListPage() {
   return (
     <div className="page" data-testid="material-stock-page">
       <PageHeader crumbs={[{ label: t('modules.materials'), to: '/materials' }, { label: t('stock.material_stock') }]} />
-      <DataTable<StockItem> tableId="material-stock" endpoint="/material-stock" columns={columns} filters={filters} rowKey={(r) => r.id} exportName={t('stock.material_stock').toLowerCase()} />
+      <DataTable<StockItem> tableId="material-stock" endpoint="/material-stock" columns={columns} filters={filters} rowKey={(r) => r.id} exportName={t('stock.material_stock').toLowerCase()} selection={sel} rowHref={(r) => `/material-stock/${r.id}`} actions={
+          <>
+            {can(me, 'materials', 'create') ? (
+              <Link to="/material-stock/new" className="btn btn-primary" data-testid="new-material-stock">
+                <Icon name="plus" size={16} />
+                <span>{t('stock_forms.new.material-stock')}</span>
+              </Link>
+            ) : null}
+            <LabelPrintButton entity="material-stock" ids={sel.selected} />
+          </>
+        } />
     </div>
   );
 }
 
 export function LocationsListPage() {
   const { t } = useTranslation();
+  const sel = useRowSelection();
+  const me = useMe();
   const columns = useMemo<DataColumn<Location>[]>(
     () => [
       { id: 'code', header: t('stock.code'), sortKey: 'code', cell: (r) => <span className="mono">{r.code}</span>, className: 'nowrap' },
@@ -80,7 +111,17 @@ export function LocationsListPage() {
   return (
     <div className="page" data-testid="locations-page">
       <PageHeader crumbs={[{ label: t('stock.locations') }]} />
-      <DataTable<Location> tableId="locations" endpoint="/locations" columns={columns} defaultSort="code" rowKey={(r) => r.id} exportName={t('stock.locations').toLowerCase()} />
+      <DataTable<Location> tableId="locations" endpoint="/locations" columns={columns} defaultSort="code" rowKey={(r) => r.id} exportName={t('stock.locations').toLowerCase()} selection={sel} rowHref={(r) => `/locations/${r.id}`} actions={
+          <>
+            {can(me, 'tools', 'create') ? (
+              <Link to="/locations/new" className="btn btn-primary" data-testid="new-locations">
+                <Icon name="plus" size={16} />
+                <span>{t('stock_forms.new.locations')}</span>
+              </Link>
+            ) : null}
+            <LabelPrintButton entity="locations" ids={sel.selected} />
+          </>
+        } />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useMe } from '../../auth/AuthContext';
+import { LabelPrintButton, useRowSelection } from '../../components/LabelPrintButton';
 import { DataTable, type DataColumn, type FilterDef } from '../../components/DataTable';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
@@ -20,6 +21,7 @@ export function StockBadge({ available, onHand, min }: { available: number; onHa
 
 export function ToolsListPage() {
   const { t } = useTranslation();
+  const sel = useRowSelection();
   const me = useMe();
   const columns = useMemo<DataColumn<Tool>[]>(
     () => [
@@ -56,13 +58,17 @@ export function ToolsListPage() {
         rowKey={(r) => r.id}
         rowHref={(r) => `/tools/${r.id}`}
         exportName={t('modules.tools').toLowerCase()}
+        selection={sel}
         actions={
-          can(me, 'tools', 'create') ? (
+          <>
+            {can(me, 'tools', 'create') ? (
             <Link to="/tools/new" className="btn btn-primary" data-testid="new-tool">
               <Icon name="plus" size={16} />
               <span>{t('stock.new_tool')}</span>
             </Link>
-          ) : null
+          ) : null}
+            <LabelPrintButton entity="tools" ids={sel.selected} />
+          </>
         }
       />
     </div>
