@@ -12,7 +12,6 @@ const SHOTS = resolve(process.env.USINAGE_E2E_SHOTS ?? 'test-results/screens');
 const CHROMIUM = process.env.USINAGE_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const PASSWORD = process.env.USINAGE_E2E_PASSWORD ?? 'usinage-demo';
 const STAMP = new Date().toISOString().replace(/\D/g, '').slice(4, 14);
-const CODE = `TE${STAMP}`;
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'];
 
 mkdirSync(SHOTS, { recursive: true });
@@ -32,16 +31,6 @@ function step(name, fn) {
       throw e;
     }
   });
-}
-
-async function api(path, token, init = {}) {
-  const r = await fetch(`${BASE}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
-  return { status: r.status, body: await r.json().catch(() => null) };
-}
-
-async function token(login) {
-  const r = await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password: PASSWORD }) });
-  return (await r.json()).access_token;
 }
 
 before(async () => {
@@ -126,4 +115,8 @@ step('c) a bar is entered in stock, then withdrawn for a job (job reference requ
   await page.getByTestId('item-quantity').filter({ hasText: '3' }).waitFor();
   await page.getByTestId('movements').getByText('OF-2026-0042').waitFor();
   await shot('06-withdrawn');
+});
+
+after(async () => {
+  await browser?.close();
 });
