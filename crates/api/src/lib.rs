@@ -77,6 +77,9 @@ pub fn router(state: AppState) -> Router {
             }))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
             .layer(axum::middleware::from_fn(problem::render_problems))
+            // A panic is a bug, but the caller still gets a problem+json 500 (rendered by the
+            // layer above) instead of a dropped connection, and the server keeps serving.
+            .layer(tower_http::catch_panic::CatchPanicLayer::new())
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60))),
     )
 }

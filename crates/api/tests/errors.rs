@@ -63,3 +63,15 @@ on_all_backends! {
         app
     }
 }
+
+on_all_backends! {
+    async fn a_vat_number_with_a_multibyte_character_is_a_422_not_a_dropped_connection(app) {
+        // Found by the schemathesis fuzz: byte slicing split "\u{80}" and the handler panicked.
+        let app = app.with_demo().await;
+        let admin = app.login("admin").await;
+        let p = app.post("/api/v1/suppliers", &admin, json!({"name": "Fournisseur test", "vat_number": "0\u{80}0"})).await.problem(422, "validation");
+        assert_eq!(p["errors"][0]["field"], "vat_number");
+        app.post("/api/v1/clients", &admin, json!({"name": "Client test", "vat_number": "FRé\u{80}35840530"})).await.problem(422, "validation");
+        app
+    }
+}

@@ -616,7 +616,9 @@ pub fn check_vat(
             }
         }
     } else {
-        let ok = n.len() >= 4
+        // `is_ascii` first: byte slicing below must never split a multi-byte character.
+        let ok = n.is_ascii()
+            && n.len() >= 4
             && n.len() <= 15
             && n[..2].bytes().all(|b| b.is_ascii_uppercase())
             && n[2..].bytes().all(|b| b.is_ascii_alphanumeric());
@@ -1802,6 +1804,20 @@ mod tests {
         check_ids(&mut v, None, Some("76568732200213".into()), None);
         assert_eq!(v.errors[0].field, "siret");
         assert_eq!(v.errors[0].code, "invalid_siret_key");
+    }
+
+    #[test]
+    fn a_vat_number_with_non_ascii_characters_is_refused_not_a_crash() {
+        let mut v = Validator::default();
+        assert_eq!(
+            check_vat(&mut v, "vat_number", Some("0\u{80}0".into()), None),
+            None
+        );
+        assert_eq!(
+            check_vat(&mut v, "vat_number", Some("FRé\u{80}35840530".into()), None),
+            None
+        );
+        assert_eq!(v.errors.len(), 2);
     }
 
     #[test]

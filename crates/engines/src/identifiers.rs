@@ -94,6 +94,10 @@ pub fn check_siret(s: &str) -> Result<String, IdError> {
 /// ```
 pub fn check_vat_fr(s: &str) -> Result<String, IdError> {
     let s = normalize(s);
+    if !s.is_ascii() {
+        // Byte slicing below must never split a multi-byte character.
+        return Err(IdError::NotDigits);
+    }
     if s.len() != 13 || !s.starts_with("FR") {
         return Err(IdError::Length);
     }
@@ -142,6 +146,12 @@ mod tests {
         // 356000000 00010 → 3+5+6+1 = 15 yes.
         assert!(check_siret("35600000000010").is_ok());
         assert!(check_siret("35600000000019").is_err());
+    }
+
+    #[test]
+    fn non_ascii_vat_numbers_are_refused_without_panicking() {
+        assert_eq!(check_vat_fr("FRé\u{80}35840530"), Err(IdError::NotDigits));
+        assert_eq!(check_vat_fr("0\u{80}0"), Err(IdError::NotDigits));
     }
 
     #[test]

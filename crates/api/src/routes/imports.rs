@@ -62,7 +62,7 @@ pub async fn import(
 /// Empty template (header row only, French labels): `template.csv` or `template.xlsx`.
 #[utoipa::path(get, path = "/api/v1/imports/{kind}/{file}", tag = "imports", security(("bearer" = [])),
     params(("kind" = String, Path), ("file" = String, Path, description = "template.csv or template.xlsx")),
-    responses((status = 200, description = "CSV or XLSX file"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "CSV or XLSX file"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn template(
     Auth(ctx): Auth,
     Path((kind, file)): Path<(String, String)>,
