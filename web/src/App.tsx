@@ -27,6 +27,9 @@ import { PartnersListPage } from './pages/crm/PartnersListPage';
 import { RatesPage } from './pages/settings/RatesPage';
 import { SetupGate, SetupWizardPage } from './pages/settings/SetupWizardPage';
 import { ImportPage } from './pages/imports/ImportPage';
+import { MaterialLotsListPage } from './pages/stock/MaterialLotsPage';
+import { MaterialMinimumsPage } from './pages/stock/MaterialMinimumsPage';
+import { ReservationsPage } from './pages/stock/ReservationsPage';
 
 export function AppRoutes() {
   return (
@@ -57,7 +60,10 @@ export function AppRoutes() {
         <Route path="locations/:id" element={<LocationFormPage />} />
         <Route path="materials" element={<MaterialsListPage />} />
         <Route path="materials/:id" element={<GradeFormPage />} />
+        <Route path="material-lots" element={<MaterialLotsListPage />} />
         <Route path="material-lots/:id" element={<LotFormPage />} />
+        <Route path="material-minimums" element={<MaterialMinimumsPage />} />
+        <Route path="reservations" element={<ReservationsPage />} />
         <Route path="material-stock" element={<MaterialStockListPage />} />
         <Route path="material-stock/:id" element={<MaterialStockFormPage />} />
         <Route path="machines" element={<MachinesListPage />} />

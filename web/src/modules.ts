@@ -61,7 +61,12 @@ export const MODULES: ModuleDef[] = [
     section: 'resources',
     path: '/materials',
     built: true,
-    children: [{ labelKey: 'nav.material_stock', path: '/material-stock', icon: 'materials', testId: 'nav-material-stock' }],
+    children: [
+      { labelKey: 'nav.material_stock', path: '/material-stock', icon: 'materials', testId: 'nav-material-stock' },
+      { labelKey: 'nav_md.material_lots', path: '/material-lots', icon: 'quality', testId: 'nav-material-lots' },
+      { labelKey: 'nav_md.material_minimums', path: '/material-minimums', icon: 'alert', testId: 'nav-material-minimums' },
+      { labelKey: 'nav_md.reservations', path: '/reservations', icon: 'lock', testId: 'nav-reservations' },
+    ],
   },
   { code: 'instruments', section: 'resources', path: '/instruments', built: true },
   { code: 'maintenance', section: 'resources', path: '/maintenance', built: false },

@@ -1,10 +1,12 @@
 import type { Messages } from './fr';
 import { crmEn } from './crm';
 import { importsEn } from './imports';
+import { masterDataEn } from './masterData';
 
 const en: Messages = {
   ...crmEn,
   ...importsEn,
+  ...masterDataEn,
   app: {
     name: 'Gestion Usinage',
     tagline: 'ERP / MES for machining shops',
@@ -408,6 +410,9 @@ const en: Messages = {
     saved: 'Changes saved.',
     general: 'Characteristics',
     life: 'Tool life',
+    life_unit: 'Tool life unit',
+    life_limit: 'Tool life limit',
+    life_units: { minutes: 'Minutes', pieces: 'Parts' },
     regrinds: '{{n}} regrind(s)',
     stock_by_location: 'Stock by location',
     new_movement: 'Stock movement',

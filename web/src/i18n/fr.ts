@@ -2,10 +2,12 @@
 // (checked by the compiler through the `Messages` type).
 import { crmFr } from './crm';
 import { importsFr } from './imports';
+import { masterDataFr } from './masterData';
 
 const fr = {
   ...crmFr,
   ...importsFr,
+  ...masterDataFr,
   app: {
     name: 'Gestion Usinage',
     tagline: 'ERP / MES pour ateliers d’usinage',
@@ -409,6 +411,9 @@ const fr = {
     saved: 'Modifications enregistrées.',
     general: 'Caractéristiques',
     life: 'Durée de vie',
+    life_unit: 'Unité de durée de vie',
+    life_limit: 'Durée de vie limite',
+    life_units: { minutes: 'Minutes', pieces: 'Pièces' },
     regrinds: '{{n}} réaffûtage(s)',
     stock_by_location: 'Stock par emplacement',
     new_movement: 'Mouvement de stock',

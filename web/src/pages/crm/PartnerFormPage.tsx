@@ -7,6 +7,7 @@ import type { ListResponse } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field, FormErrorSummary, inputProps, useFormErrors } from '../../components/Form';
+import { AttachmentsPanel } from '../../components/AttachmentsPanel';
 import { HistoryPanel } from '../../components/HistoryPanel';
 import { PageHeader } from '../../components/PageHeader';
 import { QrBadge } from '../../components/QrBadge';
@@ -416,6 +417,7 @@ function EditPartner({ kind, partner, onSaved }: { kind: PartnerKind; partner: P
         </div>
         <div className="side">
           <QrBadge entity={kind} id={partner.id} caption={partner.name} subCaption={partner.siret ?? ''} />
+          <AttachmentsPanel entity={kind} entityId={partner.id} />
           <HistoryPanel
             entity={kind}
             id={partner.id}

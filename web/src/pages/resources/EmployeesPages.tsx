@@ -8,6 +8,7 @@ import { useMe } from '../../auth/AuthContext';
 import { DataTable, type DataColumn, type FilterDef } from '../../components/DataTable';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field, FormErrorSummary, inputProps } from '../../components/Form';
+import { AttachmentsPanel } from '../../components/AttachmentsPanel';
 import { HistoryPanel } from '../../components/HistoryPanel';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
@@ -322,6 +323,7 @@ function EmployeeForm({ emp, onSaved }: { emp: Employee | null; onSaved: (e: Emp
         {emp && (
           <div className="side">
             <QrBadge entity="employees" id={emp.id} caption={emp.full_name} subCaption={emp.matricule} />
+            <AttachmentsPanel entity="employees" entityId={emp.id} />
             <HistoryPanel entity="employees" id={emp.id} version={emp.version} fieldLabels={fieldLabels} />
           </div>
         )}

@@ -9,6 +9,7 @@ import { LabelPrintButton, useRowSelection } from '../../components/LabelPrintBu
 import { DataTable, type DataColumn, type FilterDef } from '../../components/DataTable';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field, FormErrorSummary, inputProps, useFormErrors } from '../../components/Form';
+import { AttachmentsPanel } from '../../components/AttachmentsPanel';
 import { HistoryPanel } from '../../components/HistoryPanel';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
@@ -351,6 +352,7 @@ function InstrumentForm({ inst, onSaved }: { inst: Instrument | null; onSaved: (
         {inst && (
           <div className="side">
             <QrBadge entity="instruments" id={inst.id} caption={inst.code} subCaption={inst.name} />
+            <AttachmentsPanel entity="instruments" entityId={inst.id} />
             <HistoryPanel entity="instruments" id={inst.id} version={inst.version} fieldLabels={fieldLabels} />
           </div>
         )}

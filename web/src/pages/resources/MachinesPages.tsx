@@ -9,6 +9,7 @@ import { LabelPrintButton, useRowSelection } from '../../components/LabelPrintBu
 import { DataTable, type DataColumn, type FilterDef } from '../../components/DataTable';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FormErrorSummary } from '../../components/Form';
+import { AttachmentsPanel } from '../../components/AttachmentsPanel';
 import { HistoryPanel } from '../../components/HistoryPanel';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
@@ -189,6 +190,7 @@ function MachineForm({ machine, onSaved }: { machine: Machine | null; onSaved: (
         {machine && (
           <div className="side">
             <QrBadge entity="machines" id={machine.id} caption={machine.code} subCaption={machine.name} />
+            <AttachmentsPanel entity="machines" entityId={machine.id} />
             <HistoryPanel entity="machines" id={machine.id} version={machine.version} fieldLabels={fieldLabels} />
           </div>
         )}

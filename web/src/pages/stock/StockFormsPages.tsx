@@ -9,6 +9,7 @@ import type { ListResponse, RecordBase } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field, FormErrorSummary, inputProps, useFormErrors } from '../../components/Form';
+import { AttachmentsPanel } from '../../components/AttachmentsPanel';
 import { HistoryPanel } from '../../components/HistoryPanel';
 import { PageHeader } from '../../components/PageHeader';
 import { QrBadge } from '../../components/QrBadge';
@@ -16,6 +17,7 @@ import { useToast } from '../../components/Toast';
 import { can } from '../../modules';
 import { formValues, recordBody, type FieldSpec, type FormValues } from './recordForm';
 import type { Grade, Location, StockItem } from './stock';
+import { StorageSuggestionPanel } from './StorageSuggestionPanel';
 
 type Rec = RecordBase & Record<string, unknown>;
 
@@ -227,7 +229,7 @@ function CreateRecord({ kind }: { kind: Kind }) {
   );
 }
 
-function EditRecord({ kind, record, onSaved, extra }: { kind: Kind; record: Rec; onSaved: (r: Rec) => void; extra?: ReactNode }) {
+function EditRecord({ kind, record, onSaved, extra, side }: { kind: Kind; record: Rec; onSaved: (r: Rec) => void; extra?: ReactNode; side?: ReactNode }) {
   const { t } = useTranslation();
   const me = useMe();
   const qc = useQueryClient();
@@ -293,6 +295,7 @@ function EditRecord({ kind, record, onSaved, extra }: { kind: Kind; record: Rec;
         </div>
         <div className="side">
           <QrBadge entity={kind.path} id={record.id} caption={title} />
+          {side}
           <HistoryPanel entity={kind.path} id={record.id} version={record.version} />
         </div>
       </div>
@@ -300,7 +303,7 @@ function EditRecord({ kind, record, onSaved, extra }: { kind: Kind; record: Rec;
   );
 }
 
-function RecordPage({ kindKey, extra }: { kindKey: string; extra?: (r: Rec, refresh: () => void) => ReactNode }) {
+function RecordPage({ kindKey, extra, side }: { kindKey: string; extra?: (r: Rec, refresh: () => void) => ReactNode; side?: (r: Rec) => ReactNode }) {
   const { id } = useParams();
   const kind = useKind(kindKey);
   const { t } = useTranslation();
@@ -317,7 +320,7 @@ function RecordPage({ kindKey, extra }: { kindKey: string; extra?: (r: Rec, refr
     );
   }
   const refresh = () => void qc.invalidateQueries({ queryKey: [kind.path, id] });
-  return <EditRecord key={`${q.data.id}-${q.data.version}`} kind={kind} record={q.data} onSaved={(r) => qc.setQueryData([kind.path, id], r)} extra={extra?.(q.data, refresh)} />;
+  return <EditRecord key={`${q.data.id}-${q.data.version}`} kind={kind} record={q.data} onSaved={(r) => qc.setQueryData([kind.path, id], r)} extra={extra?.(q.data, refresh)} side={side?.(q.data)} />;
 }
 
 interface MaterialMovement {
@@ -464,12 +467,38 @@ function MaterialStockExtra({ item, refresh }: { item: StockItem; refresh: () =>
 export function LocationFormPage() {
   return <RecordPage kindKey="locations" />;
 }
+function CertificatesPanel({ r }: { r: Rec }) {
+  const { t } = useTranslation();
+  return <AttachmentsPanel entity="material-lots" entityId={r.id} title={t('attachments.certificates')} defaultKind="certificat" />;
+}
+
 export function GradeFormPage() {
-  return <RecordPage kindKey="materials" />;
+  return (
+    <RecordPage
+      kindKey="materials"
+      side={(r) => (
+        <>
+          <StorageSuggestionPanel gradeId={r.id} />
+          <AttachmentsPanel entity="materials" entityId={r.id} />
+        </>
+      )}
+    />
+  );
 }
 export function LotFormPage() {
-  return <RecordPage kindKey="material-lots" />;
+  return <RecordPage kindKey="material-lots" side={(r) => <CertificatesPanel r={r} />} />;
 }
 export function MaterialStockFormPage() {
-  return <RecordPage kindKey="material-stock" extra={(r, refresh) => <MaterialStockExtra item={r as unknown as StockItem} refresh={refresh} />} />;
+  return (
+    <RecordPage
+      kindKey="material-stock"
+      extra={(r, refresh) => <MaterialStockExtra item={r as unknown as StockItem} refresh={refresh} />}
+      side={(r) => (
+        <>
+          {typeof r.grade_id === 'number' && <StorageSuggestionPanel gradeId={r.grade_id} limit={3} />}
+          <AttachmentsPanel entity="material-stock" entityId={r.id} />
+        </>
+      )}
+    />
+  );
 }

@@ -7,16 +7,19 @@ import type { ListResponse } from '../../api/types';
 import { useMe } from '../../auth/AuthContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field, FormErrorSummary, inputProps, useFormErrors } from '../../components/Form';
+import { AttachmentsPanel } from '../../components/AttachmentsPanel';
 import { HistoryPanel } from '../../components/HistoryPanel';
 import { PageHeader } from '../../components/PageHeader';
 import { QrBadge } from '../../components/QrBadge';
 import { useToast } from '../../components/Toast';
 import { useFormat } from '../../lib/useFormat';
 import { can } from '../../modules';
+import { CuttingDataTable } from './CuttingDataTable';
+import { ToolLifeCounter } from './ToolLifeCounter';
 import { StockBadge } from './ToolsListPage';
-import { TOOL_MOVEMENTS, TOOL_TYPES, toolBody, toolForm, type CuttingData, type Location, type Movement, type StockLine, type Tool, type ToolForm } from './stock';
+import { TOOL_MOVEMENTS, TOOL_TYPES, toolBody, toolForm, type Location, type Movement, type StockLine, type Tool, type ToolForm } from './stock';
 
-const FIELDS = ['code', 'name', 'type', 'iso_designation', 'diameter_mm', 'flutes', 'coating', 'grade', 'supplier_name', 'supplier_ref', 'unit_price', 'min_stock', 'version'] as const;
+const FIELDS = ['code', 'name', 'type', 'iso_designation', 'diameter_mm', 'flutes', 'coating', 'grade', 'supplier_name', 'supplier_ref', 'unit_price', 'min_stock', 'life_unit', 'life_limit', 'version'] as const;
 const MOVE_FIELDS = ['kind', 'location_id', 'quantity', 'job_ref', 'destination', 'reason'] as const;
 
 function ToolFields({ v, set, form, readOnly }: { v: ToolForm; set: (k: keyof ToolForm, value: string) => void; form: ReturnType<typeof useFormErrors>; readOnly: boolean }) {
@@ -49,6 +52,14 @@ function ToolFields({ v, set, form, readOnly }: { v: ToolForm; set: (k: keyof To
       {text('supplier_ref')}
       {text('unit_price', false, '14,50')}
       {text('min_stock')}
+      <Field name="life_unit" label={t('stock.life_unit')} error={form.errorFor('life_unit')}>
+        <select {...inputProps('life_unit', form.errorFor('life_unit'))} className="input" disabled={readOnly} value={v.life_unit} onChange={(e) => set('life_unit', e.target.value)}>
+          <option value="">—</option>
+          <option value="minutes">{t('stock.life_units.minutes')}</option>
+          <option value="pieces">{t('stock.life_units.pieces')}</option>
+        </select>
+      </Field>
+      {text('life_limit')}
     </>
   );
 }
@@ -204,7 +215,6 @@ function EditTool({ tool, onSaved }: { tool: Tool; onSaved: (r: Tool) => void })
   const patch = toolBody(v, tool);
   const dirty = Object.keys(patch).length > 0;
   const lines = useQuery({ queryKey: ['tool-stock', tool.id, tool.version], queryFn: () => api<StockLine[]>(`/tools/${tool.id}/stock`) });
-  const cutting = useQuery({ queryKey: ['tool-cutting', tool.id], queryFn: () => api<CuttingData[]>(`/tools/${tool.id}/cutting-data`) });
   const moves = useQuery({ queryKey: ['tool-moves', tool.id, tool.version], queryFn: () => api<ListResponse<Movement>>(`/tools/${tool.id}/movements`, { query: { per_page: 20 } }) });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['tool', String(tool.id)] }).then(() => {
     void qc.invalidateQueries({ queryKey: ['tool-stock', tool.id] });
@@ -221,7 +231,6 @@ function EditTool({ tool, onSaved }: { tool: Tool; onSaved: (r: Tool) => void })
     },
     onError: form.setError,
   });
-  const range = (a: string | null, b: string | null) => (a && b && a !== b ? `${a}–${b}` : (a ?? b ?? '—'));
   return (
     <div className="page" data-testid="tool-edit">
       <PageHeader
@@ -262,15 +271,8 @@ function EditTool({ tool, onSaved }: { tool: Tool; onSaved: (r: Tool) => void })
                 <dt>{t('stock.min_stock')}</dt>
                 <dd>{tool.min_stock}</dd>
               </div>
-              {tool.life_limit != null && (
-                <div>
-                  <dt>{t('stock.life')}</dt>
-                  <dd>
-                    {tool.life_used} / {tool.life_limit} {tool.life_unit} ({t('stock.regrinds', { n: tool.regrind_count })})
-                  </dd>
-                </div>
-              )}
             </dl>
+            <ToolLifeCounter tool={tool} editable={editable} onUpdated={onSaved} />
             <FormErrorSummary error={form.error} unmatched={form.unmatched} onReload={refresh} />
             <form
               id="tool-form"
@@ -307,33 +309,7 @@ function EditTool({ tool, onSaved }: { tool: Tool; onSaved: (r: Tool) => void })
               </tbody>
             </table>
             {editable && <MovementForm tool={tool} onDone={refresh} />}
-            <h3 className="form-section">{t('stock.cutting_data')}</h3>
-            <table className="table" data-testid="cutting-data">
-              <thead>
-                <tr>
-                  <th>{t('stock.iso_group')}</th>
-                  <th className="num">Vc (m/min)</th>
-                  <th className="num">{t('stock.feed')}</th>
-                  <th className="num">ap (mm)</th>
-                  <th className="num">ae (mm)</th>
-                  <th>{t('stock.source')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {cutting.data?.map((c) => (
-                  <tr key={c.id}>
-                    <td>{c.iso_group_label}</td>
-                    <td className="num">{range(c.vc_min, c.vc_max)}</td>
-                    <td className="num">
-                      {c.feed_kind} {range(c.feed_min, c.feed_max)}
-                    </td>
-                    <td className="num">{range(c.ap_min, c.ap_max)}</td>
-                    <td className="num">{range(c.ae_min, c.ae_max)}</td>
-                    <td>{c.source_label}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <CuttingDataTable toolId={tool.id} editable={editable} />
             <h3 className="form-section">{t('stock.movements')}</h3>
             <table className="table" data-testid="movements">
               <thead>
@@ -365,6 +341,7 @@ function EditTool({ tool, onSaved }: { tool: Tool; onSaved: (r: Tool) => void })
         </div>
         <div className="side">
           <QrBadge entity="tools" id={tool.id} caption={tool.code} subCaption={tool.name} />
+          <AttachmentsPanel entity="tools" entityId={tool.id} />
           <HistoryPanel entity="tools" id={tool.id} version={tool.version} />
         </div>
       </div>

@@ -151,6 +151,8 @@ export interface ToolForm {
   supplier_ref: string;
   unit_price: string;
   min_stock: string;
+  life_unit: string;
+  life_limit: string;
 }
 
 export function toolForm(t?: Tool): ToolForm {
@@ -167,10 +169,12 @@ export function toolForm(t?: Tool): ToolForm {
     supplier_ref: t?.supplier_ref ?? '',
     unit_price: t?.unit_price ?? '',
     min_stock: t ? String(t.min_stock) : '0',
+    life_unit: t?.life_unit ?? '',
+    life_limit: t?.life_limit != null ? String(t.life_limit) : '',
   };
 }
 
-const INT_FIELDS = new Set(['flutes', 'min_stock']);
+const INT_FIELDS = new Set(['flutes', 'min_stock', 'life_limit']);
 
 /** A typed integer, or the raw text so the server names the field in its 422. */
 function intOrText(s: string): number | string | null {
