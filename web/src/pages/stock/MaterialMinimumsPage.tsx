@@ -17,7 +17,7 @@ import { minimumBody, minimumForm, SHAPES, type MinimumAlert, type MinimumForm }
 import type { Grade } from './stock';
 import '../../styles/masterData.css';
 
-const FIELDS = ['grade_id', 'shape', 'diameter_mm', 'min_quantity'] as const;
+const FIELDS = ['grade_id', 'shape', 'diameter_mm', 'min_quantity', 'version'] as const;
 
 function useGrades() {
   return useQuery({ queryKey: ['/materials', 'all'], queryFn: () => api<ListResponse<Grade>>('/materials', { query: { per_page: 500 } }) });
@@ -37,7 +37,7 @@ function MinimumEditRow({ original, onDone, onCancel }: { original?: MinimumAler
   const save = useMutation({
     mutationFn: () =>
       original
-        ? api<MinimumAlert>(`/material-minimums/${original.minimum_id}`, { method: 'PATCH', body: minimumBody(v) })
+        ? api<MinimumAlert>(`/material-minimums/${original.minimum_id}`, { method: 'PATCH', body: minimumBody(v, original.version) })
         : api<MinimumAlert>('/material-minimums', { method: 'POST', body: minimumBody(v) }),
     onSuccess: () => {
       toast.show(original ? t('minimums.saved') : t('minimums.created'));

@@ -65,8 +65,8 @@ describe('cutting data', () => {
 
 describe('material minimums', () => {
   it('round-trips a minimum into the POST/PATCH body', () => {
-    const f = minimumForm({ minimum_id: 1, grade_id: 4, grade_code: 'X', shape: 'rond', diameter_mm: '40', min_quantity: 3, on_hand: 1, available: 1, below_min: true });
-    expect(minimumBody({ ...f, min_quantity: '5' })).toEqual({ grade_id: 4, shape: 'rond', diameter_mm: '40', min_quantity: 5 });
+    const f = minimumForm({ minimum_id: 1, grade_id: 4, grade_code: 'X', shape: 'rond', diameter_mm: '40', min_quantity: 3, on_hand: 1, available: 1, below_min: true, version: 2 });
+    expect(minimumBody({ ...f, min_quantity: '5' }, 2)).toEqual({ grade_id: 4, shape: 'rond', diameter_mm: '40', min_quantity: 5, version: 2 });
     expect(minimumBody(minimumForm())).toEqual({ grade_id: null, shape: 'rond', diameter_mm: null, min_quantity: null });
   });
 });

@@ -55,6 +55,8 @@ export interface MinimumAlert {
   on_hand: number;
   available: number;
   below_min: boolean;
+  /** Read before a PATCH (optimistic locking). */
+  version: number;
 }
 
 export const RESERVATION_STATUSES = ['active', 'soldee', 'liberee'] as const;
@@ -167,14 +169,17 @@ export function minimumForm(a?: MinimumAlert): MinimumForm {
   };
 }
 
-export function minimumBody(v: MinimumForm): Record<string, unknown> {
+/** POST body; the PATCH is the same plus the `version` read. */
+export function minimumBody(v: MinimumForm, version?: number): Record<string, unknown> {
   const q = v.min_quantity.trim();
-  return {
+  const out: Record<string, unknown> = {
     grade_id: /^\d+$/.test(v.grade_id) ? Number(v.grade_id) : null,
     shape: v.shape || null,
     diameter_mm: v.diameter_mm.trim() || null,
     min_quantity: q === '' ? null : /^-?\d+$/.test(q) ? Number(q) : q,
   };
+  if (version !== undefined) out.version = version;
+  return out;
 }
 
 // ---- tool life ----------------------------------------------------------------------------

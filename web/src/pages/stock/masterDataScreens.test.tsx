@@ -192,7 +192,7 @@ describe('ReservationsPage', () => {
 
 describe('MaterialMinimumsPage', () => {
   it('edits a minimum with PATCH and deletes one after confirmation', async () => {
-    const M = { minimum_id: 7, grade_id: 2, grade_code: '42CrMo4', shape: 'rond', diameter_mm: '40', min_quantity: 4, on_hand: 1, available: 1, below_min: true };
+    const M = { minimum_id: 7, grade_id: 2, grade_code: '42CrMo4', shape: 'rond', diameter_mm: '40', min_quantity: 4, on_hand: 1, available: 1, below_min: true, version: 3 };
     const api = fakeApi(ADMINISH, {
       'GET /material-stock/alerts': () => json(200, [M]),
       'GET /materials': () => json(200, { items: [{ id: 2, code: '42CrMo4', afnor: '42CD4' }], total: 1, page: 1, per_page: 500 }),
@@ -211,7 +211,7 @@ describe('MaterialMinimumsPage', () => {
     fireEvent.change(screen.getByTestId('input-min_quantity'), { target: { value: '6' } });
     fireEvent.click(screen.getByTestId('save-minimum'));
     await screen.findByText('Minimum modifié.');
-    expect(api.made('PATCH', '/material-minimums/7')[0].body).toEqual({ grade_id: 2, shape: 'rond', diameter_mm: '40', min_quantity: 6 });
+    expect(api.made('PATCH', '/material-minimums/7')[0].body).toEqual({ grade_id: 2, shape: 'rond', diameter_mm: '40', min_quantity: 6, version: 3 });
     fireEvent.click(await screen.findByTestId('delete-minimum-7'));
     fireEvent.click(within(screen.getByTestId('confirm-dialog')).getByTestId('confirm-ok'));
     await screen.findByText('Minimum supprimé.');
