@@ -28,14 +28,18 @@ export function ConfirmDialog({
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
+  const cancel = useRef(onCancel);
+  useEffect(() => {
+    cancel.current = onCancel;
+  });
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('input, textarea, select, button.btn-confirm')?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onCancel();
+      if (e.key === 'Escape') cancel.current();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [onCancel]);
+  }, []);
   return (
     <div className="md-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
       <div className="md-dialog panel" role="dialog" aria-modal="true" aria-label={title} data-testid={testId} ref={ref}>
