@@ -4,6 +4,7 @@
 //! property tests, and is benchmarked in `benches/engines.rs`.
 
 pub mod audit_chain;
+pub mod estimate;
 pub mod identifiers;
 pub mod password_policy;
 pub mod stock;
