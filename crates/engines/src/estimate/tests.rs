@@ -1084,6 +1084,23 @@ fn lead_time_from_load() {
 }
 
 #[test]
+fn express_within_48h_uses_the_48h_coefficient() {
+    let mut shop = demo_shop();
+    for p in &mut shop.purchase_prices {
+        p.lead_days = 0;
+    }
+    let mut spec = turned_part();
+    spec.quantities = vec![1, 500];
+    let e = estimate(&spec, &shop);
+    let x1 = &e.breaks[0].scenarios[2];
+    assert!(x1.lead_time_days <= 2, "{}", x1.lead_time_days);
+    assert_eq!(x1.hours_coef, d("1.5"));
+    let x500 = &e.breaks[1].scenarios[2];
+    assert!(x500.lead_time_days > 2);
+    assert_eq!(x500.hours_coef, d("1.3"));
+}
+
+#[test]
 fn trace_explains_every_price() {
     let e = estimate(&prismatic_part(), &demo_shop());
     for b in &e.breaks {
@@ -1162,55 +1179,4 @@ fn welded_and_bent_parts() {
         e.blocking().any(|i| i.message_fr.contains("pliage")
             && i.message_fr.contains("aucune machine de ce type"))
     );
-}
-
-#[test]
-#[ignore]
-fn print_summary() {
-    for spec in [turned_part(), prismatic_part()] {
-        let e = estimate(&spec, &demo_shop());
-        for o in &e.operations {
-            println!(
-                "{} {:?} {:?} setup {:.3} h cycle {:.3} min — {}",
-                o.number, o.process, o.resource, o.setup_h, o.cycle_min, o.why_fr
-            );
-            for s in &o.steps {
-                println!("      {:.3} {}", s.minutes, s.label_fr);
-            }
-        }
-        println!(
-            "prog {:.2} h raw {:?}",
-            e.programming_h,
-            e.raw_stock.as_ref().map(|r| &r.debit_fr)
-        );
-        for b in &e.breaks {
-            println!(
-                "q{} cost {} unit {} mat {} mach {} lab {} sub {} | {}",
-                b.quantity,
-                b.total_cost,
-                b.unit_cost,
-                b.material_cost,
-                b.machine_cost,
-                b.labour_cost,
-                b.subcontract_cost,
-                b.scenarios
-                    .iter()
-                    .map(|s| format!(
-                        "{:?} {} ({}%, {} j{})",
-                        s.kind,
-                        s.unit_price,
-                        s.margin_pct,
-                        s.lead_time_days,
-                        if s.raised_to_min_margin {
-                            " relevé"
-                        } else {
-                            ""
-                        }
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(" / ")
-            );
-        }
-        println!("issues {:?}\ntrace items {}", e.issues, e.trace.len());
-    }
 }
