@@ -23,8 +23,19 @@ let phone;
 let adminToken;
 const ids = {};
 
-async function shot(p, name) {
+/** Full-page capture: the app scrolls inside `.content`, so let the page grow for the shot. */
+async function shot(p, name, full = true) {
+  if (!full) return p.screenshot({ path: join(SHOTS, `md-${name}.png`) });
+  const style = await p.addStyleTag({ content: 'html,body,#root,.shell{height:auto!important}.content{overflow:visible!important}' });
   await p.screenshot({ path: join(SHOTS, `md-${name}.png`), fullPage: true });
+  await style.evaluate((el) => el.remove());
+}
+
+/** One panel of the screen, scrolled into view. */
+async function part(p, testId, name) {
+  const el = p.getByTestId(testId).first();
+  await el.scrollIntoViewIfNeeded();
+  await el.screenshot({ path: join(SHOTS, `md-${name}.png`) });
 }
 
 function step(name, fn) {
@@ -103,7 +114,7 @@ step('b) a reservation: 409 "not enough stock" shown in French, then created and
   await page.getByTestId('new-reservation').click();
   await page.getByTestId('input-item_type').selectOption('matiere');
   await page.getByTestId('pick-item').fill(item.label);
-  await page.getByTestId('pick-item-option').first().click();
+  await page.getByTestId('pick-item-option').filter({ hasText: item.label }).first().click();
   await page.getByTestId('availability').getByText(`= ${item.available}`).waitFor();
   await page.getByTestId('input-quantity').fill(String(item.available + 50));
   await page.getByTestId('input-job_ref').fill(JOB);
@@ -144,7 +155,7 @@ step('c) a client attachment: upload, download, delete', async () => {
   const row = page.getByTestId('attachment').filter({ hasText: name });
   await row.waitFor();
   await shot(page, '05-client-attachments');
-  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name, exact: true }).click()]);
   assert.equal(download.suggestedFilename(), name);
   const path = await download.path();
   assert.equal(readFileSync(path, 'utf8'), content);
@@ -168,6 +179,7 @@ step('d) a cutting data row edited in place', async () => {
   }
   assert.ok(cd, 'a demo tool with cutting data');
   ids.tool = tool;
+  ids.cd = cd;
   await page.goto(`${BASE}/tools/${tool.id}`);
   await page.getByTestId('cutting-data').waitFor();
   await page.getByTestId(`edit-cutting-${cd.id}`).click();
@@ -214,12 +226,21 @@ step('e) screenshots of the new screens on desktop and on a phone', async () => 
     await phone.goto(`${BASE}${path}`);
     await phone.getByTestId(testId).waitFor();
     await phone.waitForLoadState('networkidle');
-    await shot(phone, name);
+    await shot(phone, name, false);
   }
+  await phone.goto(`${BASE}/tools/${ids.tool.id}`);
+  await phone.getByTestId('tool-life').waitFor();
+  await part(phone, 'tool-life', 'p7-tool-life');
+  await part(phone, 'cutting-data', 'p8-cutting-data');
+  await part(phone, 'attachments-panel', 'p9-attachments');
+  await phone.getByTestId(`edit-cutting-${ids.cd.id}`).click();
+  await part(phone, 'cutting-editor', 'p10-cutting-editor');
+  await phone.goto(`${BASE}/materials/${grades.body.items[0].id}`);
+  await part(phone, 'storage-suggestion', 'p11-storage');
   await phone.goto(`${BASE}/reservations`);
   await phone.getByTestId('new-reservation').click();
   await phone.getByTestId('reservation-form').waitFor();
-  await shot(phone, 'p6-reservation-form');
+  await shot(phone, 'p6-reservation-form', false);
   const overflow = await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth');
   assert.ok(overflow <= 1, `no horizontal page scroll on a phone (overflow ${overflow}px)`);
 });

@@ -2,11 +2,12 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
+// The base stylesheet first: screen stylesheets imported by components must come after it.
+import './styles/app.css';
 import { AppRoutes } from './App';
 import { AuthProvider } from './auth/AuthContext';
 import { ToastProvider } from './components/Toast';
 import './i18n';
-import './styles/app.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

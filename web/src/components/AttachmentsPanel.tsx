@@ -162,16 +162,20 @@ export function AttachmentsPanel({ entity, entityId, title, defaultKind = 'docum
           }}
         >
           <FormErrorSummary error={form.error} unmatched={form.unmatched} />
-          <input
-            ref={fileRef}
-            type="file"
-            aria-label={t('attachments.file')}
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-              form.setError(null);
-            }}
-            data-testid="attachment-file"
-          />
+          <label className="file-pick">
+            <input
+              ref={fileRef}
+              type="file"
+              className="sr-only"
+              onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                form.setError(null);
+              }}
+              data-testid="attachment-file"
+            />
+            <span className="btn btn-secondary btn-sm">{t('attachments.choose')}</span>
+            <span className={`file-pick-name ${file ? '' : 'muted'}`}>{file ? `${file.name} (${formatSize(file.size, f.lang)})` : t('attachments.no_file')}</span>
+          </label>
           {form.errorFor('file') && <div className="field-error">{form.errorFor('file')}</div>}
           <div className="row">
             <select className="input" aria-label={t('attachments.kind')} value={kind} onChange={(e) => setKind(e.target.value)} data-testid="attachment-kind">

@@ -61,7 +61,9 @@ export function SearchSelect<T extends { id: number }>({
       </div>
     );
   }
-  const items = res.data?.items ?? [];
+  // While the debounce catches up, older results are not offered (a click would pick a stale row).
+  const settled = q === text.trim() && !res.isPlaceholderData;
+  const items = settled ? (res.data?.items ?? []) : [];
   return (
     <div className="search-select">
       <input
@@ -84,8 +86,8 @@ export function SearchSelect<T extends { id: number }>({
       />
       {open && (
         <ul className="search-select-list" id={listId} role="listbox" aria-label={label}>
-          {res.isPending && <li className="muted small">{t('common.loading')}</li>}
-          {res.isSuccess && items.length === 0 && <li className="muted small">{t('reservations.no_match')}</li>}
+          {(res.isPending || !settled) && <li className="muted small">{t('common.loading')}</li>}
+          {res.isSuccess && settled && items.length === 0 && <li className="muted small">{t('reservations.no_match')}</li>}
           {items.map((row) => (
             <li key={row.id} role="option" aria-selected={false}>
               <button

@@ -1,7 +1,7 @@
 // Cutting data of a tool per ISO material group (P M K N S H): list, add, edit in place, delete
 // after confirmation. PATCH takes the same JSON as POST plus the `version` read.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -35,13 +35,13 @@ function CuttingEditor({ toolId, original, onDone, onCancel }: { toolId: number;
     },
     onError: form.setError,
   });
-  const input = (k: CuttingField, label: string) => (
+  const input = (k: CuttingField, label: string, placeholder: string) => (
     <input
       className="input"
       aria-label={label}
       aria-invalid={form.errorFor(k) ? true : undefined}
       inputMode="decimal"
-      placeholder={label}
+      placeholder={placeholder}
       value={v[k]}
       onChange={(e) => set(k, e.target.value)}
       data-testid={`cd-${k}`}
@@ -51,8 +51,8 @@ function CuttingEditor({ toolId, original, onDone, onCancel }: { toolId: number;
     <div>
       <div className="field-label">{label}</div>
       <div className="pair">
-        {input(a, `${label} ${t('cutting.min')}`)}
-        {input(b, `${label} ${t('cutting.max')}`)}
+        {input(a, `${label} ${t('cutting.min')}`, t('cutting.min'))}
+        {input(b, `${label} ${t('cutting.max')}`, t('cutting.max'))}
       </div>
       {[a, b].map((k) =>
         form.errorFor(k) ? (
@@ -81,8 +81,8 @@ function CuttingEditor({ toolId, original, onDone, onCancel }: { toolId: number;
     </div>
   );
   return (
-    <tr className="cutting-edit" data-testid="cutting-editor">
-      <td colSpan={COLS}>
+    <div className="cutting-edit-panel" data-testid="cutting-editor" role="group" aria-label={original ? `${t('cutting.edit')} ${original.iso_group}` : t('cutting.add')}>
+        <h4>{original ? `${t('cutting.edit')} — ${original.iso_group_label}` : t('cutting.add')}</h4>
         <FormErrorSummary error={form.error} unmatched={form.unmatched} />
         <div className="cutting-form">
           {select('iso_group', t('stock.iso_group'), original ? [...new Set([original.iso_group, ...ISO_GROUPS])] : ['', ...ISO_GROUPS], (c) => c || '—')}
@@ -105,8 +105,7 @@ function CuttingEditor({ toolId, original, onDone, onCancel }: { toolId: number;
             </button>
           </div>
         </div>
-      </td>
-    </tr>
+    </div>
   );
 }
 
@@ -137,7 +136,7 @@ export function CuttingDataTable({ toolId, editable }: { toolId: number; editabl
   const rows = q.data ?? [];
   return (
     <>
-      <div className="md-inline-actions" style={{ justifyContent: 'space-between' }}>
+      <div className="section-head">
         <h3 className="form-section">{t('stock.cutting_data')}</h3>
         {editable && editing !== 'new' && (
           <button type="button" className="btn btn-secondary btn-sm" onClick={() => setEditing('new')} data-testid="add-cutting">
@@ -160,38 +159,31 @@ export function CuttingDataTable({ toolId, editable }: { toolId: number; editabl
             </tr>
           </thead>
           <tbody>
-            {editing === 'new' && <CuttingEditor toolId={toolId} onDone={done} onCancel={() => setEditing(null)} />}
             {rows.map((c) => (
-              <Fragment key={c.id}>
-                {editing === c.id ? (
-                  <CuttingEditor toolId={toolId} original={c} onDone={done} onCancel={() => setEditing(null)} />
-                ) : (
-                  <tr data-testid={`cutting-row-${c.iso_group}`}>
-                    <td>
-                      <span className={`chip chip-iso-${c.iso_group}`}>{c.iso_group}</span> <span className="muted small">{c.iso_group_label}</span>
-                    </td>
-                    <td className="num">{rangeText(c.vc_min, c.vc_max)}</td>
-                    <td className="num nowrap">
-                      {c.feed_kind} {rangeText(c.feed_min, c.feed_max)}
-                    </td>
-                    <td className="num">{rangeText(c.ap_min, c.ap_max)}</td>
-                    <td className="num">{rangeText(c.ae_min, c.ae_max)}</td>
-                    <td>{c.source_label}</td>
-                    <td className="actions">
-                      {editable && (
-                        <>
-                          <button type="button" className="icon-btn" title={t('cutting.edit')} aria-label={`${t('cutting.edit')} ${c.iso_group}`} onClick={() => setEditing(c.id)} data-testid={`edit-cutting-${c.id}`}>
-                            <Icon name="pencil" size={16} />
-                          </button>
-                          <button type="button" className="icon-btn btn-danger-link" title={t('cutting.delete')} aria-label={`${t('cutting.delete')} ${c.iso_group}`} onClick={() => setDeleting(c)} data-testid={`delete-cutting-${c.id}`}>
-                            <Icon name="trash" size={16} />
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
+              <tr key={c.id} data-testid={`cutting-row-${c.iso_group}`} className={editing === c.id ? 'cutting-edit' : undefined}>
+                <td>
+                  <span className={`chip chip-iso-${c.iso_group}`}>{c.iso_group}</span> <span className="muted small">{c.iso_group_label}</span>
+                </td>
+                <td className="num">{rangeText(c.vc_min, c.vc_max)}</td>
+                <td className="num nowrap">
+                  {c.feed_kind} {rangeText(c.feed_min, c.feed_max)}
+                </td>
+                <td className="num">{rangeText(c.ap_min, c.ap_max)}</td>
+                <td className="num">{rangeText(c.ae_min, c.ae_max)}</td>
+                <td>{c.source_label}</td>
+                <td className="actions">
+                  {editable && (
+                    <>
+                      <button type="button" className="icon-btn" title={t('cutting.edit')} aria-label={`${t('cutting.edit')} ${c.iso_group}`} onClick={() => setEditing(c.id)} data-testid={`edit-cutting-${c.id}`}>
+                        <Icon name="pencil" size={16} />
+                      </button>
+                      <button type="button" className="icon-btn btn-danger-link" title={t('cutting.delete')} aria-label={`${t('cutting.delete')} ${c.iso_group}`} onClick={() => setDeleting(c)} data-testid={`delete-cutting-${c.id}`}>
+                        <Icon name="trash" size={16} />
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
             ))}
             {q.isSuccess && rows.length === 0 && editing !== 'new' && (
               <tr>
@@ -203,6 +195,9 @@ export function CuttingDataTable({ toolId, editable }: { toolId: number; editabl
           </tbody>
         </table>
       </div>
+      {editing !== null && (
+        <CuttingEditor key={editing} toolId={toolId} original={editing === 'new' ? undefined : rows.find((c) => c.id === editing)} onDone={done} onCancel={() => setEditing(null)} />
+      )}
       {deleting && (
         <ConfirmDialog
           title={t('cutting.delete_confirm', { group: deleting.iso_group })}

@@ -267,11 +267,19 @@ export function ReservationsPage() {
   const columns = useMemo<DataColumn<Reservation>[]>(
     () => [
       { id: 'id', header: 'N°', sortKey: 'id', cell: (r) => <span className="mono">{r.id}</span>, className: 'num', hiddenByDefault: true },
-      { id: 'type', header: t('reservations.item_type'), cell: (r) => <span className="chip">{r.item_type_label}</span>, className: 'nowrap' },
-      { id: 'item', header: t('reservations.item'), cell: (r) => (r.item_type === 'outil' ? <ToolLineCell id={r.item_id} lines={toolLines.data} /> : <MaterialItemCell id={r.item_id} />) },
-      { id: 'job_ref', header: t('reservations.job_ref'), sortKey: 'job_ref', cell: (r) => <span className="mono">{r.job_ref}</span>, className: 'nowrap' },
-      { id: 'quantity', header: t('reservations.quantity'), cell: (r) => r.quantity, className: 'num' },
-      { id: 'consumed', header: t('reservations.consumed'), cell: (r) => r.consumed, className: 'num' },
+      { id: 'type', header: t('reservations.item_type'), cell: (r) => <span className="chip">{t(`reservations.item_types.${r.item_type}`, { defaultValue: r.item_type_label })}</span>, className: 'nowrap' },
+      { id: 'item', header: t('reservations.item'), cell: (r) => (r.item_type === 'outil' ? <ToolLineCell id={r.item_id} lines={toolLines.data} /> : <MaterialItemCell id={r.item_id} />), className: 'md-item' },
+      { id: 'job_ref', header: t('reservations.job_ref_short'), sortKey: 'job_ref', cell: (r) => <span className="mono">{r.job_ref}</span>, className: 'nowrap' },
+      {
+        id: 'quantity',
+        header: t('reservations.reserved_consumed'),
+        cell: (r) => (
+          <span title={`${t('reservations.quantity')} ${r.quantity} · ${t('reservations.consumed')} ${r.consumed}`}>
+            {r.quantity} / {r.consumed}
+          </span>
+        ),
+        className: 'num nowrap',
+      },
       { id: 'remaining', header: t('reservations.remaining'), cell: (r) => <strong>{r.remaining}</strong>, className: 'num' },
       { id: 'status', header: t('reservations.status'), cell: (r) => <span className={`status-badge status-res-${r.status}`}>{r.status_label}</span> },
       { id: 'created_by', header: t('reservations.created_by'), cell: (r) => r.created_by, className: 'nowrap' },

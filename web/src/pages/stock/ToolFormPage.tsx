@@ -311,6 +311,7 @@ function EditTool({ tool, onSaved }: { tool: Tool; onSaved: (r: Tool) => void })
             {editable && <MovementForm tool={tool} onDone={refresh} />}
             <CuttingDataTable toolId={tool.id} editable={editable} />
             <h3 className="form-section">{t('stock.movements')}</h3>
+            <div className="table-scroll">
             <table className="table" data-testid="movements">
               <thead>
                 <tr>
@@ -337,6 +338,7 @@ function EditTool({ tool, onSaved }: { tool: Tool; onSaved: (r: Tool) => void })
                 ))}
               </tbody>
             </table>
+            </div>
           </div>
         </div>
         <div className="side">
