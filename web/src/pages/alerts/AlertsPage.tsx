@@ -34,7 +34,7 @@ export function AlertsPage() {
   });
   const groups = groupBySeverity(list.data?.items ?? []);
   return (
-    <div>
+    <div className="page" data-testid="alerts-page">
       <PageHeader
         crumbs={[{ label: t('alerts.title') }]}
         actions={

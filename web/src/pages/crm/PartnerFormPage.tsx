@@ -138,7 +138,6 @@ function PartnerFields({ v, set, form, supplier, disabled }: {
       <h3 className="form-section span-2">{t('crm.contacts')}</h3>
       <ContactsEditor value={v.contacts} onChange={(c) => set('contacts', c)} form={form} disabled={disabled} />
       {area('notes', t('crm.notes'))}
-      <p className="hint span-2">{t('crm.documents_later')}</p>
     </>
   );
 }
