@@ -280,6 +280,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// Two positive ids in the path, `/{id}/…/{sub_id}` (a child row of a record); anything else
+/// is a 404.
+pub struct SubId(pub i64, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for SubId {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let not_found = || ApiError(AppError::not_found("Enregistrement", "Record"));
+        let axum::extract::Path((a, b)) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| not_found())?;
+        let parse = |raw: &str| raw.parse::<i64>().ok().filter(|v| *v > 0);
+        match (parse(&a), parse(&b)) {
+            (Some(a), Some(b)) => Ok(SubId(a, b)),
+            _ => Err(not_found()),
+        }
+    }
+}
+
 /// Query string whose errors are problem+json.
 pub struct ApiQuery<T>(pub T);
 

@@ -199,3 +199,43 @@ on_all_backends! {
         app
     }
 }
+
+on_all_backends! {
+    async fn an_exported_client_list_imports_back_with_labels_and_export_only_columns_skipped(app) {
+        let app = app.with_demo().await;
+        let admin = app.login("admin").await;
+        let r = app.get("/api/v1/clients?format=csv&per_page=5", &admin).await;
+        r.assert(200);
+        let text = String::from_utf8(r.bytes.clone()).unwrap();
+        let mut rdr = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let headers: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+        let rows: Vec<Vec<String>> = rdr.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+        assert!(rows.iter().any(|r| r.iter().any(|c| c.contains("Aéronautique"))), "the export writes sector labels: {text}");
+        // Same file, names changed and identifiers emptied so that they are new clients.
+        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(vec![]);
+        w.write_record(&headers).unwrap();
+        let name = headers.iter().position(|h| h == "Raison sociale").unwrap();
+        for r in &rows {
+            let mut r = r.clone();
+            r[name] = format!("{} (copie)", r[name]);
+            for (i, h) in headers.iter().enumerate() {
+                if h == "SIRET" || h == "N° TVA" {
+                    r[i].clear();
+                }
+            }
+            w.write_record(&r).unwrap();
+        }
+        let body = w.into_inner().unwrap();
+        let partners = app.count("partners").await;
+        let r = upload(&app, &admin, "clients", false, "text/csv", body).await;
+        r.assert(200);
+        let rep = r.json();
+        assert_eq!(rep["errors"], serde_json::json!([]), "{rep}");
+        assert_eq!(rep["imported"].as_u64().unwrap() as usize, rows.len());
+        assert_eq!(rep["ignored_columns"], serde_json::json!(["Id", "Statut", "Modifié le"]));
+        assert_eq!(app.count("partners").await, partners + rows.len() as i64);
+        let copy = app.get("/api/v1/clients?q=(copie)&per_page=50", &admin).await.json();
+        assert!(copy["items"].as_array().unwrap().iter().any(|c| c["sectors"].as_array().is_some_and(|s| s.contains(&Value::from("aeronautique")))), "{copy}");
+        app
+    }
+}

@@ -436,3 +436,35 @@ on_all_backends! {
         app
     }
 }
+
+on_all_backends! {
+    async fn linking_an_employee_to_a_user_account_is_mirrored_on_the_account(app) {
+        let app = app.with_demo().await;
+        let admin = app.login("admin").await;
+        let direction = app.login("direction").await;
+        let u = app.post("/api/v1/users", &admin, json!({"login": "lmartin", "full_name": "Léa Martin", "password": "Fraisage-3-axes!", "roles": ["operateur"]})).await;
+        u.assert(201);
+        let uid = u.json()["id"].as_i64().unwrap();
+        let e = app.post("/api/v1/employees", &direction, json!({"matricule": "E40", "first_name": "Léa", "last_name": "Martin", "category": "ouvrier", "user_id": uid})).await;
+        e.assert(201);
+        let eid = e.json()["id"].as_i64().unwrap();
+        assert_eq!(app.get(&format!("/api/v1/users/{uid}"), &admin).await.json()["employee_id"], eid);
+        // Moving the link to another account clears it on the first one.
+        let u2 = app.post("/api/v1/users", &admin, json!({"login": "lmartin2", "full_name": "Léa Martin", "password": "Fraisage-3-axes!", "roles": ["operateur"]})).await.json()["id"].as_i64().unwrap();
+        app.patch(&format!("/api/v1/employees/{eid}"), &direction, json!({"version": 1, "user_id": u2})).await.assert(200);
+        assert_eq!(app.get(&format!("/api/v1/users/{uid}"), &admin).await.json()["employee_id"], Value::Null);
+        assert_eq!(app.get(&format!("/api/v1/users/{u2}"), &admin).await.json()["employee_id"], eid);
+        app.patch(&format!("/api/v1/employees/{eid}"), &direction, json!({"version": 2, "user_id": null})).await.assert(200);
+        assert_eq!(app.get(&format!("/api/v1/users/{u2}"), &admin).await.json()["employee_id"], Value::Null);
+        // Creating an account for an employee links both ways; an employee already linked is refused.
+        let u3 = app.post("/api/v1/users", &admin, json!({"login": "lmartin3", "full_name": "Léa Martin", "password": "Fraisage-3-axes!", "roles": ["operateur"], "employee_id": eid})).await;
+        u3.assert(201);
+        let u3 = u3.json()["id"].as_i64().unwrap();
+        assert_eq!(app.get(&format!("/api/v1/employees/{eid}"), &direction).await.json()["user_id"], u3);
+        let p = app.post("/api/v1/users", &admin, json!({"login": "lmartin4", "full_name": "Léa Martin", "password": "Fraisage-3-axes!", "roles": ["operateur"], "employee_id": eid})).await.problem(422, "validation");
+        assert_eq!(p["errors"][0]["code"], "employee_linked");
+        let p = app.post("/api/v1/users", &admin, json!({"login": "lmartin5", "full_name": "Léa Martin", "password": "Fraisage-3-axes!", "roles": ["operateur"], "employee_id": 999999})).await.problem(422, "validation");
+        assert_eq!(p["errors"][0]["code"], "unknown_employee");
+        app
+    }
+}

@@ -359,3 +359,96 @@ on_all_backends! {
         app
     }
 }
+
+on_all_backends! {
+    async fn cutting_data_rows_are_edited_with_their_version_and_deleted_with_history(app) {
+        let app = app.with_demo().await;
+        let chef = app.login("chef").await;
+        let tool = first_id(&app, &chef, "/api/v1/tools?q=T01").await;
+        let c = app.post(&format!("/api/v1/tools/{tool}/cutting-data"), &chef, json!({"iso_group": "S", "vc_min": "40", "vc_max": "60", "feed_kind": "fz", "source": "saisie_manuelle"})).await;
+        c.assert(201);
+        let cd = c.json()["id"].as_i64().unwrap();
+        let path = format!("/api/v1/tools/{tool}/cutting-data/{cd}");
+        let r = app.patch(&path, &chef, json!({"version": 1, "iso_group": "S", "vc_min": "45", "vc_max": "70", "feed_kind": "fz", "feed_min": "0,04", "source": "base_interne"})).await;
+        r.assert(200);
+        let v = r.json();
+        assert_eq!((v["vc_min"].as_str(), v["feed_min"].as_str(), v["source"].as_str(), v["version"].as_i64()), (Some("45"), Some("0.04"), Some("base_interne"), Some(2)));
+        app.patch(&path, &chef, json!({"version": 1, "iso_group": "S", "vc_min": "50", "feed_kind": "fz", "source": "base_interne"})).await.problem(409, "stale_version");
+        let p = app.patch(&path, &chef, json!({"version": 2, "iso_group": "S", "vc_min": "90", "vc_max": "50", "feed_kind": "fz", "source": "base_interne"})).await.problem(422, "validation");
+        assert_eq!(p["errors"][0]["field"], "vc_max");
+        // A row of another tool is not reachable through this tool.
+        let other = first_id(&app, &chef, "/api/v1/tools?q=T02").await;
+        app.patch(&format!("/api/v1/tools/{other}/cutting-data/{cd}"), &chef, json!({"version": 2, "iso_group": "S", "vc_min": "50", "feed_kind": "fz", "source": "base_interne"})).await.problem(404, "not_found");
+        let op = app.login("operateur").await;
+        app.request(axum::http::Method::DELETE, &path, Some(&op), None, &[]).await.problem(403, "forbidden");
+        app.request(axum::http::Method::DELETE, &path, Some(&chef), None, &[]).await.assert(204);
+        app.request(axum::http::Method::DELETE, &path, Some(&chef), None, &[]).await.problem(404, "not_found");
+        let h = app.get(&format!("/api/v1/tools/{tool}/history"), &chef).await.json();
+        let actions: Vec<&str> = h["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(&actions[..3], ["cutting_data_delete", "cutting_data_update", "cutting_data_add"]);
+        app
+    }
+
+    async fn the_tool_life_counter_adds_use_concurrently_and_resets_with_a_reason(app) {
+        let app = app.with_demo().await;
+        let chef = app.login("chef").await;
+        let r = app.post("/api/v1/tools", &chef, json!({"code": "T95", "name": "Plaquette CNMG", "type": "plaquette", "life_unit": "pieces", "life_limit": 200})).await;
+        r.assert(201);
+        let id = r.json()["id"].as_i64().unwrap();
+        let path = format!("/api/v1/tools/{id}/life");
+        let mut handles = Vec::new();
+        for _ in 0..20 {
+            let (router, token, path) = (app.router.clone(), chef.clone(), path.clone());
+            handles.push(tokio::spawn(async move {
+                use tower::ServiceExt;
+                let req = axum::http::Request::post(path.as_str()).header("authorization", format!("Bearer {token}")).header("content-type", "application/json").body(axum::body::Body::from(json!({"add": 10}).to_string())).unwrap();
+                router.oneshot(req).await.unwrap().status().as_u16()
+            }));
+        }
+        for h in handles {
+            assert_eq!(h.await.unwrap(), 200);
+        }
+        let t = app.get(&format!("/api/v1/tools/{id}"), &chef).await.json();
+        assert_eq!((t["life_used"].as_i64(), t["life_exhausted"].as_bool()), (Some(200), Some(true)));
+        let p = app.post(&path, &chef, json!({"reset": true})).await.problem(422, "validation");
+        assert_eq!(p["errors"][0]["field"], "reason");
+        for bad in [json!({}), json!({"add": 0}), json!({"add": 5, "reset": true, "reason": "x"})] {
+            app.post(&path, &chef, bad).await.problem(422, "validation");
+        }
+        let t = app.post(&path, &chef, json!({"reset": true, "reason": "Arête changée"})).await.json();
+        assert_eq!((t["life_used"].as_i64(), t["life_exhausted"].as_bool()), (Some(0), Some(false)));
+        let h = app.get(&format!("/api/v1/tools/{id}/history"), &chef).await.json();
+        assert_eq!(h["items"][0]["action"], "life_reset");
+        assert_eq!(h["items"][0]["after"]["reason"], "Arête changée");
+        // A tool without a life unit has nothing to count.
+        let t1 = first_id(&app, &chef, "/api/v1/tools?q=T01").await;
+        let unit = app.get(&format!("/api/v1/tools/{t1}"), &chef).await.json()["life_unit"].clone();
+        if unit.is_null() {
+            app.post(&format!("/api/v1/tools/{t1}/life"), &chef, json!({"add": 3})).await.problem(422, "validation");
+        }
+        app
+    }
+
+    async fn material_minimums_are_edited_and_deleted(app) {
+        let app = app.with_demo().await;
+        let chef = app.login("chef").await;
+        let grade = first_id(&app, &chef, "/api/v1/materials?q=MA02").await;
+        let r = app.post("/api/v1/material-minimums", &chef, json!({"grade_id": grade, "shape": "rond", "diameter_mm": "77", "min_quantity": 4})).await;
+        r.assert(201);
+        let m = r.json();
+        assert_eq!((m["below_min"].as_bool(), m["version"].as_i64()), (Some(true), Some(1)));
+        let id = m["minimum_id"].as_i64().unwrap();
+        let path = format!("/api/v1/material-minimums/{id}");
+        let r = app.patch(&path, &chef, json!({"version": 1, "grade_id": grade, "shape": "rond", "diameter_mm": "77", "min_quantity": 0})).await;
+        r.assert(200);
+        assert_eq!((r.json()["below_min"].as_bool(), r.json()["min_quantity"].as_i64()), (Some(false), Some(0)));
+        app.patch(&path, &chef, json!({"version": 1, "grade_id": grade, "shape": "rond", "diameter_mm": "77", "min_quantity": 2})).await.problem(409, "stale_version");
+        let p = app.patch(&path, &chef, json!({"version": 2, "grade_id": grade, "shape": "rond", "diameter_mm": "77", "min_quantity": -2})).await.problem(422, "validation");
+        assert_eq!(p["errors"][0]["field"], "min_quantity");
+        app.request(axum::http::Method::DELETE, &path, Some(&chef), None, &[]).await.assert(204);
+        let all = app.get("/api/v1/material-stock/alerts?below_only=false", &chef).await.json();
+        assert!(all.as_array().unwrap().iter().all(|a| a["minimum_id"] != id));
+        app.request(axum::http::Method::DELETE, &path, Some(&chef), None, &[]).await.problem(404, "not_found");
+        app
+    }
+}

@@ -6,11 +6,11 @@ use crate::error::AppError;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Statement};
 use serde::{Deserialize, Serialize};
 use usinage_store::entities::{
-    audit_head, audit_log, employee, employee_certification, employee_skill, instrument,
-    instrument_calibration, instrument_exception, instrument_use, machine, material_grade,
-    material_lot, material_minimum, material_movement, material_stock, partner, rate, role_right,
-    setting, stock_reservation, storage_location, supplier_evaluation, tool, tool_cutting_data,
-    tool_movement, tool_purchase_request, tool_stock, user,
+    attachment, audit_head, audit_log, employee, employee_certification, employee_skill, file_blob,
+    instrument, instrument_calibration, instrument_exception, instrument_use, machine,
+    material_grade, material_lot, material_minimum, material_movement, material_stock, partner,
+    rate, role_right, setting, stock_reservation, storage_location, supplier_evaluation, tool,
+    tool_cutting_data, tool_movement, tool_purchase_request, tool_stock, user,
 };
 use usinage_store::{Backend, Db};
 
@@ -48,6 +48,15 @@ pub struct Tables {
     #[serde(default)]
     pub rates: Vec<rate::Model>,
     pub stock: StockTables,
+    /// Attached files with their bytes (base64).
+    #[serde(default)]
+    pub files: FileTables,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct FileTables {
+    pub file_blobs: Vec<file_blob::Model>,
+    pub attachments: Vec<attachment::Model>,
 }
 
 /// Stock module tables (locations, tools, materials, reservations).
@@ -159,6 +168,10 @@ pub async fn dump(db: &Db) -> Result<Backup, AppError> {
             material_minimums: all_by_id!(&tx, material_minimum),
             stock_reservations: all_by_id!(&tx, stock_reservation),
         },
+        files: FileTables {
+            file_blobs: all_by_id!(&tx, file_blob),
+            attachments: all_by_id!(&tx, attachment),
+        },
     };
     tx.commit().await?;
     Ok(Backup {
@@ -239,6 +252,13 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
     insert_all!(&tx.tx, material_movement, st.material_movements);
     insert_all!(&tx.tx, material_minimum, st.material_minimums);
     insert_all!(&tx.tx, stock_reservation, st.stock_reservations);
+    // Files one by one: a blob may weigh megabytes.
+    for b in &t.files.file_blobs {
+        file_blob::Entity::insert(file_blob::ActiveModel::from(b.clone()))
+            .exec_without_returning(&tx.tx)
+            .await?;
+    }
+    insert_all!(&tx.tx, attachment, t.files.attachments);
     if db.backend() == Backend::Postgres {
         // Explicit ids were inserted: move the sequences past them.
         for table in [
@@ -267,6 +287,8 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
             "material_movements",
             "material_minimums",
             "stock_reservations",
+            "file_blobs",
+            "attachments",
         ] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

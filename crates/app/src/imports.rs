@@ -235,6 +235,70 @@ const EMPLOYEE_COLS: &[Col] = &[
     c("active", "Actif", Bool),
 ];
 
+/// Columns whose cells are codes: the code itself or its French/English label is accepted
+/// (exports write labels, so an exported file imports back).
+fn codes_of(kind: ImportKind, field: &str) -> Option<crate::crm::CodeLabels> {
+    use crate::resources::{employees, machines};
+    use crate::stock::{ISO_GROUPS, materials, tools};
+    Some(match (kind, field) {
+        (ImportKind::Clients | ImportKind::Suppliers, "sectors") => crate::crm::SECTORS,
+        (ImportKind::Clients | ImportKind::Suppliers, "payment_terms") => crate::crm::PAYMENT_TERMS,
+        (ImportKind::Clients | ImportKind::Suppliers, "supplier_kinds") => {
+            crate::crm::SUPPLIER_KINDS
+        }
+        (ImportKind::Tools, "type") => tools::TYPES,
+        (ImportKind::Tools, "life_unit") => tools::LIFE_UNITS,
+        (ImportKind::Materials, "iso_group") => ISO_GROUPS,
+        (ImportKind::MaterialStock, "shape") => materials::SHAPES,
+        (ImportKind::Machines, "kind") => machines::KINDS,
+        (ImportKind::Machines, "cnc_controller") => machines::CONTROLLERS,
+        (ImportKind::Employees, "category") => employees::CATEGORIES,
+        _ => return None,
+    })
+}
+
+/// Other names a column goes by in the list exports (header → field).
+const ALIASES: &[(&str, &str)] = &[
+    ("Ø (mm)", "diameter_mm"),
+    ("Ø / côté (mm)", "diameter_mm"),
+    ("Prix (€)", "unit_price"),
+    ("Minimum", "min_stock"),
+    ("Désignation AFNOR", "afnor"),
+    ("Nom EN", "en_name"),
+    ("Masse volumique (kg/dm³)", "density"),
+    ("Commande", "cnc_controller"),
+    ("Coût horaire €", "hourly_cost"),
+    ("Date d'embauche", "hire_date"),
+];
+
+/// Computed or read-only columns of the list exports: skipped on import (and reported), so a
+/// file exported, corrected and re-imported goes through.
+const IGNORED: &[&str] = &[
+    "Id",
+    "Statut",
+    "Modifié le",
+    "Stock",
+    "Réservé",
+    "Disponible",
+    "Sous minimum",
+    "Qualité",
+    "Délai",
+    "Prix",
+    "Note globale",
+    "Habilitations",
+    "Heures/semaine",
+    "Certifiée",
+    "Lot",
+    "Emplacement",
+    "Heures",
+    "Updated",
+    "Status",
+    "On hand",
+    "Reserved",
+    "Available",
+    "Below minimum",
+];
+
 /// French header labels of the template of one kind.
 pub fn template_headers(kind: ImportKind) -> Vec<String> {
     kind.columns().iter().map(|c| c.label.to_string()).collect()
@@ -261,6 +325,8 @@ pub struct ImportReport {
     /// The first 20 parsed rows, as sent to the create validation.
     #[schema(value_type = Vec<Object>)]
     pub preview: Vec<Value>,
+    /// Export-only columns found in the file and skipped (Id, Statut, Modifié le…).
+    pub ignored_columns: Vec<String>,
 }
 
 // ---------------------------------------------------------------- parsing
@@ -379,10 +445,15 @@ pub fn normalize(h: &str) -> String {
         .collect()
 }
 
-/// Maps the header cells to the columns of `kind`; unknown or duplicated columns are errors.
-pub fn map_headers(kind: ImportKind, header: &[String]) -> Result<Vec<Option<Col>>, AppError> {
+/// Maps the header cells to the columns of `kind`; export-only columns are skipped (returned
+/// as the second value); unknown or duplicated columns are errors.
+pub fn map_headers(
+    kind: ImportKind,
+    header: &[String],
+) -> Result<(Vec<Option<Col>>, Vec<String>), AppError> {
     let cols = kind.columns();
     let mut out = Vec::new();
+    let mut ignored = Vec::new();
     let mut unknown = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     let mut dup = Vec::new();
@@ -392,10 +463,19 @@ pub fn map_headers(kind: ImportKind, header: &[String]) -> Result<Vec<Option<Col
             out.push(None);
             continue;
         }
-        match cols
+        let alias = ALIASES
             .iter()
-            .find(|c| normalize(c.field) == n || normalize(c.label) == n)
-        {
+            .find(|(a, _)| normalize(a) == n)
+            .map(|(_, f)| *f);
+        let found = cols
+            .iter()
+            .find(|c| normalize(c.field) == n || normalize(c.label) == n || alias == Some(c.field));
+        if found.is_none() && IGNORED.iter().any(|i| normalize(i) == n) {
+            ignored.push(h.clone());
+            out.push(None);
+            continue;
+        }
+        match found {
             Some(c) => {
                 if seen.contains(&c.field) {
                     dup.push(h.clone());
@@ -432,7 +512,7 @@ pub fn map_headers(kind: ImportKind, header: &[String]) -> Result<Vec<Option<Col
         );
     }
     v.finish()?;
-    Ok(out)
+    Ok((out, ignored))
 }
 
 fn to_date(s: &str) -> String {
@@ -443,7 +523,11 @@ fn to_date(s: &str) -> String {
 
 /// One data row to the JSON object of the create endpoint; cells that cannot be typed are
 /// reported (field, code, French/English message).
-fn row_to_json(cols: &[Option<Col>], cells: &[String]) -> (Map<String, Value>, Vec<FieldError>) {
+fn row_to_json(
+    kind: ImportKind,
+    cols: &[Option<Col>],
+    cells: &[String],
+) -> (Map<String, Value>, Vec<FieldError>) {
     let mut m = Map::new();
     let mut errs = Vec::new();
     for (i, col) in cols.iter().enumerate() {
@@ -452,8 +536,12 @@ fn row_to_json(cols: &[Option<Col>], cells: &[String]) -> (Map<String, Value>, V
         if s.is_empty() {
             continue;
         }
+        let code = |x: &str| match codes_of(kind, col.field) {
+            Some(list) => to_code(list, x),
+            None => x.to_string(),
+        };
         let v = match col.ty {
-            Text => Value::String(s.to_string()),
+            Text => Value::String(code(s)),
             Dec => Value::String(s.replace(',', ".")),
             Date => Value::String(to_date(s)),
             Int => match s.replace([' ', '\u{a0}'], "").parse::<i64>() {
@@ -485,13 +573,23 @@ fn row_to_json(cols: &[Option<Col>], cells: &[String]) -> (Map<String, Value>, V
                 s.split([',', '|', ';'])
                     .map(str::trim)
                     .filter(|x| !x.is_empty())
-                    .map(|x| Value::String(x.to_string()))
+                    .map(|x| Value::String(code(x)))
                     .collect(),
             ),
         };
         m.insert(col.field.to_string(), v);
     }
     (m, errs)
+}
+
+/// A cell to its code when it is the code or one of its labels (accents and case ignored);
+/// otherwise unchanged, for the create validation to report.
+fn to_code(list: crate::crm::CodeLabels, cell: &str) -> String {
+    let n = normalize(cell);
+    list.iter()
+        .find(|(c, fr, en)| normalize(c) == n || normalize(fr) == n || normalize(en) == n)
+        .map(|(c, _, _)| c.to_string())
+        .unwrap_or_else(|| cell.to_string())
 }
 
 fn from_json<T: DeserializeOwned>(m: &Map<String, Value>) -> Result<T, AppError> {
@@ -528,7 +626,7 @@ pub async fn run(
             "The file is empty.",
         ));
     };
-    let cols = map_headers(kind, header)?;
+    let (cols, ignored_columns) = map_headers(kind, header)?;
     // (spreadsheet row, cells); blank lines are skipped.
     let rows: Vec<(usize, &Vec<String>)> = data
         .iter()
@@ -548,7 +646,7 @@ pub async fn run(
     let mut valid = 0;
     let tx = db.write().await?;
     for (row, cells) in &rows {
-        let (mut m, cell_errs) = row_to_json(&cols, cells);
+        let (mut m, cell_errs) = row_to_json(kind, &cols, cells);
         if preview.len() < PREVIEW_ROWS {
             preview.push(Value::Object(m.clone()));
         }
@@ -631,6 +729,7 @@ pub async fn run(
         imported,
         errors,
         preview,
+        ignored_columns,
     })
 }
 
@@ -648,7 +747,7 @@ mod tests {
         let h: Vec<String> = ["name", "N° TVA", "TELEPHONE", ""]
             .map(String::from)
             .to_vec();
-        let m = map_headers(ImportKind::Clients, &h).unwrap();
+        let (m, _) = map_headers(ImportKind::Clients, &h).unwrap();
         assert_eq!(m[0].unwrap().field, "name");
         assert_eq!(m[1].unwrap().field, "vat_number");
         assert_eq!(m[2].unwrap().field, "phone");
@@ -673,12 +772,13 @@ mod tests {
 
     #[test]
     fn cells_are_typed_and_bad_numbers_reported() {
-        let cols = map_headers(
+        let (cols, _) = map_headers(
             ImportKind::Tools,
             &["code", "Dents", "Actif", "Diamètre (mm)"].map(String::from),
         )
         .unwrap();
         let (m, e) = row_to_json(
+            ImportKind::Tools,
             &cols,
             &["F1".into(), "4".into(), "oui".into(), "12,5".into()],
         );
@@ -686,8 +786,48 @@ mod tests {
         assert_eq!(m["flutes"], Value::from(4));
         assert_eq!(m["active"], Value::Bool(true));
         assert_eq!(m["diameter_mm"], Value::from("12.5"));
-        let (_, e) = row_to_json(&cols, &["F1".into(), "quatre".into()]);
+        let (_, e) = row_to_json(ImportKind::Tools, &cols, &["F1".into(), "quatre".into()]);
         assert_eq!(e[0].field, "flutes");
         assert_eq!(e[0].code, "invalid_integer");
+    }
+
+    #[test]
+    fn export_headers_and_labels_import_back() {
+        let h: Vec<String> = [
+            "Id",
+            "Raison sociale",
+            "Secteurs",
+            "Conditions de paiement",
+            "Statut",
+            "Modifié le",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (cols, ignored) = map_headers(ImportKind::Clients, &h).unwrap();
+        assert_eq!(ignored, vec!["Id", "Statut", "Modifié le"]);
+        let (m, e) = row_to_json(
+            ImportKind::Clients,
+            &cols,
+            &[
+                "7".into(),
+                "ACME".into(),
+                "Aéronautique, défense, Inconnu".into(),
+                "30 jours fin de mois".into(),
+                "Actif".into(),
+                "01/12/2026 10:00".into(),
+            ],
+        );
+        assert!(e.is_empty());
+        assert_eq!(m.get("id"), None);
+        assert_eq!(m["payment_terms"], Value::from("30j_fdm"));
+        assert_eq!(
+            m["sectors"],
+            serde_json::json!(["aeronautique", "defense", "Inconnu"])
+        );
+        let (cols, _) =
+            map_headers(ImportKind::Tools, &["Type", "Ø (mm)"].map(String::from)).unwrap();
+        let (m, _) = row_to_json(ImportKind::Tools, &cols, &["Fraise".into(), "10".into()]);
+        assert_eq!(m["type"], Value::from("fraise"));
+        assert_eq!(m["diameter_mm"], Value::from("10"));
     }
 }

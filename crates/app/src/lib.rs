@@ -4,6 +4,7 @@
 //! transaction with its audit row, and return plain data.
 
 pub mod alerts;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod imports;
 pub mod listing;
 pub mod rates;
+pub mod records;
 pub mod resources;
 pub mod rights;
 pub mod settings;

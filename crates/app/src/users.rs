@@ -8,12 +8,13 @@ use crate::listing::{ListQuery, Page};
 use crate::rights::{Action, Module, Role};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use usinage_engines::password_policy;
 use usinage_store::Db;
-use usinage_store::entities::{session, user};
+use usinage_store::entities::{employee, session, user};
 
 pub const SORTABLE: &[&str] = &["login", "full_name", "created_at", "updated_at", "id"];
 
@@ -254,6 +255,31 @@ fn check_roles(v: &mut Validator, roles: &[String]) -> String {
     out.join(" ")
 }
 
+/// A new account may be linked to an existing employee record that has no account yet.
+async fn check_employee_free<C: ConnectionTrait>(c: &C, employee_id: i64) -> Result<(), AppError> {
+    match employee::Entity::find_by_id(employee_id).one(c).await? {
+        None => Err(AppError::field(
+            "employee_id",
+            "unknown_employee",
+            format!("La fiche salarié n° {employee_id} n'existe pas."),
+            format!("Employee record #{employee_id} does not exist."),
+        )),
+        Some(e) if e.user_id.is_some() => Err(AppError::field(
+            "employee_id",
+            "employee_linked",
+            format!(
+                "La fiche {} ({} {}) est déjà liée à un autre compte.",
+                e.matricule, e.first_name, e.last_name
+            ),
+            format!(
+                "Record {} ({} {}) is already linked to another account.",
+                e.matricule, e.first_name, e.last_name
+            ),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 pub async fn create(db: &Db, ctx: &Ctx, n: NewUser) -> Result<user::Model, AppError> {
     ctx.require(Module::Users, Action::Create)?;
     let login = n.login.trim().to_lowercase();
@@ -279,6 +305,9 @@ pub async fn create(db: &Db, ctx: &Ctx, n: NewUser) -> Result<user::Model, AppEr
             format!("The login “{login}” is already taken."),
         ));
     }
+    if let Some(eid) = n.employee_id {
+        check_employee_free(&db.conn, eid).await?;
+    }
     let hash = hash_password_async(n.password).await?;
     let now = crate::now();
     let tx = db.write().await?;
@@ -298,6 +327,14 @@ pub async fn create(db: &Db, ctx: &Ctx, n: NewUser) -> Result<user::Model, AppEr
     }
     .insert(&tx.tx)
     .await?;
+    if let Some(eid) = u.employee_id {
+        // The employee record owns the link: point it at the new account.
+        employee::Entity::update_many()
+            .col_expr(employee::Column::UserId, Expr::value(u.id))
+            .filter(employee::Column::Id.eq(eid))
+            .exec(&tx.tx)
+            .await?;
+    }
     audit::record(
         &tx.tx,
         ctx,

@@ -2,6 +2,7 @@
 //! registered through `utoipa_axum::routes!`, so the OpenAPI document cannot miss one.
 
 pub mod alerts;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod crm;
@@ -47,6 +48,7 @@ use utoipa_axum::routes;
         (name = "instruments", description = "Instruments de contrôle et étalonnages"),
         (name = "hr", description = "Personnel, compétences et habilitations"),
         (name = "imports", description = "Imports CSV/XLSX des données de base"),
+        (name = "attachments", description = "Pièces jointes des enregistrements (documents, certificats matière, photos)"),
         (name = "alerts", description = "Alertes : stocks sous le minimum, étalonnages, habilitations"),
         (name = "system", description = "Santé et informations")
     )
@@ -86,6 +88,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(stock::get_tool, stock::patch_tool))
         .routes(routes!(stock::tool_history))
         .routes(routes!(stock::list_cutting_data, stock::add_cutting_data))
+        .routes(routes!(
+            stock::patch_cutting_data,
+            stock::delete_cutting_data
+        ))
+        .routes(routes!(stock::record_tool_life))
         .routes(routes!(stock::tool_stock_lines))
         .routes(routes!(stock::tool_movements, stock::add_tool_movement))
         .routes(routes!(
@@ -112,6 +119,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(stock::stock_history))
         .routes(routes!(stock::stock_movements, stock::add_stock_movement))
         .routes(routes!(stock::create_minimum))
+        .routes(routes!(stock::patch_minimum, stock::delete_minimum))
         .routes(routes!(stock::list_reservations, stock::create_reservation))
         .routes(routes!(stock::get_reservation))
         .routes(routes!(stock::release_reservation))
@@ -162,6 +170,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(employees::history))
         .routes(routes!(imports::import))
         .routes(routes!(imports::template))
+        .routes(routes!(attachments::list))
+        .routes(routes!(attachments::content, attachments::delete))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(attachments::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    attachments::UPLOAD_LIMIT_BYTES,
+                )),
+        )
 }
 
 /// Final touches on the generated document: errors are `application/problem+json` (declared

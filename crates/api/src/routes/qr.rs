@@ -8,24 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use usinage_app::error::AppError;
-use usinage_app::rights::Module;
 use usinage_documents::qr;
 
-/// Entities that have a QR: URL segment → module whose read right is needed. Later modules add
-/// their entities here (machines, tools, bars, offcuts, instruments, operations…).
-pub fn module_of(entity: &str) -> Option<Module> {
-    match entity {
-        "users" => Some(Module::Users),
-        "tools" | "tool-purchase-requests" => Some(Module::Tools),
-        "materials" | "material-lots" | "material-stock" => Some(Module::Materials),
-        "locations" => Some(Module::Tools),
-        "clients" | "suppliers" => Some(Module::Crm),
-        "machines" => Some(Module::Machines),
-        "instruments" => Some(Module::Instruments),
-        "employees" => Some(Module::Hr),
-        _ => None,
-    }
-}
+pub use usinage_app::records::module_of;
 
 #[utoipa::path(get, path = "/api/v1/qr/{entity}/{file}", tag = "qr", security(("bearer" = [])),
     params(("entity" = String, Path, description = "e.g. `users`"), ("file" = String, Path, description = "`{id}.svg` or `{id}.png`")),
@@ -42,30 +27,8 @@ pub async fn qr(
     if entity != "locations" {
         ctx.require(module, usinage_app::rights::Action::Read)?;
     }
-    match entity.as_str() {
-        "users" => {
-            usinage_app::users::get(&s.db, &ctx, id).await?;
-        }
-        "machines" => {
-            usinage_app::resources::machines::get(&s.db, &ctx, id).await?;
-        }
-        "instruments" => {
-            usinage_app::resources::instruments::get(&s.db, &ctx, id).await?;
-        }
-        "employees" => {
-            usinage_app::resources::employees::get(&s.db, &ctx, id).await?;
-        }
-        "clients" => {
-            usinage_app::crm::get(&s.db, &ctx, usinage_app::crm::PartnerKind::Client, id).await?;
-        }
-        "suppliers" => {
-            usinage_app::crm::get(&s.db, &ctx, usinage_app::crm::PartnerKind::Supplier, id).await?;
-        }
-        other => {
-            if !super::stock::exists(&s, &ctx, other, id).await? {
-                return Err(not_found());
-            }
-        }
+    if !usinage_app::records::exists(&s.db, &ctx, &entity, id).await? {
+        return Err(not_found());
     }
     let url = format!(
         "{}/{entity}/{id}",

@@ -6,7 +6,7 @@ use super::export;
 use crate::AppState;
 use crate::extract::{
     ApiJson, ApiQuery, Auth, Authorized, Id, Lang, MaterialsCreate, MaterialsRead, MaterialsUpdate,
-    ToolsCreate, ToolsRead, ToolsUpdate,
+    SubId, ToolsCreate, ToolsRead, ToolsUpdate,
 };
 use crate::problem::{ApiResult, Problem};
 use axum::Json;
@@ -24,16 +24,17 @@ use usinage_app::stock::locations::{
 };
 use usinage_app::stock::materials::{
     self as mat, AlertView, GradeInput, GradePatch, GradeView, LotInput, LotPatch, LotView,
-    MaterialMovementInput, MaterialMovementView, MinimumInput, StockFilter, StockItemInput,
-    StockItemPatch, StockItemView, StorageSuggestion, SuggestParams, SuggestionView,
+    MaterialMovementInput, MaterialMovementView, MinimumInput, MinimumUpdate, StockFilter,
+    StockItemInput, StockItemPatch, StockItemView, StorageSuggestion, SuggestParams,
+    SuggestionView,
 };
 use usinage_app::stock::reservations::{
     self as resv, ReleaseRequest, ReservationFilter, ReservationInput, ReservationView,
 };
 use usinage_app::stock::tools::{
-    self, CuttingDataInput, CuttingDataView, MovementView, PrFilter, PurchaseRequestInput,
-    PurchaseRequestView, StockLineView, ToolFilter, ToolInput, ToolMovementInput, ToolPatch,
-    ToolView,
+    self, CuttingDataInput, CuttingDataUpdate, CuttingDataView, LifeInput, MovementView, PrFilter,
+    PurchaseRequestInput, PurchaseRequestView, StockLineView, ToolFilter, ToolInput,
+    ToolMovementInput, ToolPatch, ToolView,
 };
 use usinage_app::stock::{Transition, TransitionRequest};
 use usinage_documents::table_export::{Cell, Table};
@@ -408,6 +409,44 @@ pub async fn add_cutting_data(
         StatusCode::CREATED,
         Json(tools::cutting_view(&c, lang.english)),
     ))
+}
+
+#[utoipa::path(patch, path = "/api/v1/tools/{id}/cutting-data/{cd_id}", tag = "stock", security(("bearer" = [])), params(("id" = i64, Path), ("cd_id" = i64, Path)), request_body = CuttingDataUpdate,
+    responses((status = 200, body = CuttingDataView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn patch_cutting_data(
+    State(s): State<AppState>,
+    Authorized(ctx, _): Authorized<ToolsUpdate>,
+    lang: Lang,
+    SubId(id, cd_id): SubId,
+    ApiJson(u): ApiJson<CuttingDataUpdate>,
+) -> ApiResult<Json<CuttingDataView>> {
+    let c = tools::update_cutting(&s.db, &ctx, id, cd_id, u).await?;
+    Ok(Json(tools::cutting_view(&c, lang.english)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tools/{id}/cutting-data/{cd_id}", tag = "stock", security(("bearer" = [])), params(("id" = i64, Path), ("cd_id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_cutting_data(
+    State(s): State<AppState>,
+    Authorized(ctx, _): Authorized<ToolsUpdate>,
+    SubId(id, cd_id): SubId,
+) -> ApiResult<StatusCode> {
+    tools::delete_cutting(&s.db, &ctx, id, cd_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds use to the tool's life counter (minutes or pieces) or resets it with a reason.
+#[utoipa::path(post, path = "/api/v1/tools/{id}/life", tag = "stock", security(("bearer" = [])), params(("id" = i64, Path)), request_body = LifeInput,
+    responses((status = 200, body = ToolView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_tool_life(
+    State(s): State<AppState>,
+    Authorized(ctx, _): Authorized<ToolsUpdate>,
+    lang: Lang,
+    Id(id): Id,
+    ApiJson(i): ApiJson<LifeInput>,
+) -> ApiResult<Json<ToolView>> {
+    let t = tools::record_life(&s.db, &ctx, id, i).await?;
+    Ok(Json(tool_views(&s, &[t], lang.english).await?.remove(0)))
 }
 
 #[utoipa::path(get, path = "/api/v1/tools/{id}/stock", tag = "stock", security(("bearer" = [])), params(("id" = i64, Path)),
@@ -1150,12 +1189,41 @@ pub async fn create_minimum(
     ApiJson(i): ApiJson<MinimumInput>,
 ) -> ApiResult<(StatusCode, Json<AlertView>)> {
     let m = mat::create_minimum(&s.db, &ctx, i).await?;
-    let a = mat::alerts(&s.db, &ctx, false)
+    Ok((
+        StatusCode::CREATED,
+        Json(minimum_view(&s, &ctx, m.id).await?),
+    ))
+}
+
+async fn minimum_view(s: &AppState, ctx: &Ctx, id: i64) -> Result<AlertView, AppError> {
+    mat::alerts(&s.db, ctx, false)
         .await?
         .into_iter()
-        .find(|a| a.minimum_id == m.id)
-        .ok_or_else(|| AppError::internal("minimum"))?;
-    Ok((StatusCode::CREATED, Json(a)))
+        .find(|a| a.minimum_id == id)
+        .ok_or_else(|| AppError::internal("minimum"))
+}
+
+#[utoipa::path(patch, path = "/api/v1/material-minimums/{id}", tag = "stock", security(("bearer" = [])), params(("id" = i64, Path)), request_body = MinimumUpdate,
+    responses((status = 200, body = AlertView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn patch_minimum(
+    State(s): State<AppState>,
+    Authorized(ctx, _): Authorized<MaterialsUpdate>,
+    Id(id): Id,
+    ApiJson(u): ApiJson<MinimumUpdate>,
+) -> ApiResult<Json<AlertView>> {
+    let m = mat::update_minimum(&s.db, &ctx, id, u).await?;
+    Ok(Json(minimum_view(&s, &ctx, m.id).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/material-minimums/{id}", tag = "stock", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_minimum(
+    State(s): State<AppState>,
+    Authorized(ctx, _): Authorized<MaterialsUpdate>,
+    Id(id): Id,
+) -> ApiResult<StatusCode> {
+    mat::delete_minimum(&s.db, &ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ================================================================ reservations
@@ -1235,17 +1303,4 @@ pub async fn release_reservation(
         &resv::release(&s.db, &ctx, id, r).await?,
         lang.english,
     )))
-}
-
-/// Existence check for the QR route (through the services, so rights apply).
-pub async fn exists(s: &AppState, ctx: &Ctx, entity: &str, id: i64) -> Result<bool, AppError> {
-    match entity {
-        "locations" => locations::get(&s.db, ctx, id).await.map(|_| true),
-        "tools" => tools::get(&s.db, ctx, id).await.map(|_| true),
-        "materials" => mat::get_grade(&s.db, ctx, id).await.map(|_| true),
-        "material-lots" => mat::get_lot(&s.db, ctx, id).await.map(|_| true),
-        "material-stock" => mat::get_stock(&s.db, ctx, id).await.map(|_| true),
-        "tool-purchase-requests" => tools::get_request(&s.db, ctx, id).await.map(|_| true),
-        _ => Ok(false),
-    }
 }

@@ -659,6 +659,31 @@ async fn check_links<C: sea_orm::ConnectionTrait>(
     }
 }
 
+/// The employee record owns the link to a user account; `users.employee_id` mirrors it so a
+/// logged-in operator is his employee record (skills, clocking). Called in the writer's
+/// transaction.
+pub async fn sync_user_link<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    employee_id: i64,
+    user_id: Option<i64>,
+) -> Result<(), AppError> {
+    let mut unlink = user::Entity::update_many()
+        .col_expr(user::Column::EmployeeId, Expr::value(Option::<i64>::None))
+        .filter(user::Column::EmployeeId.eq(employee_id));
+    if let Some(uid) = user_id {
+        unlink = unlink.filter(user::Column::Id.ne(uid));
+    }
+    unlink.exec(c).await?;
+    if let Some(uid) = user_id {
+        user::Entity::update_many()
+            .col_expr(user::Column::EmployeeId, Expr::value(employee_id))
+            .filter(user::Column::Id.eq(uid))
+            .exec(c)
+            .await?;
+    }
+    Ok(())
+}
+
 async fn write_skills<C: sea_orm::ConnectionTrait>(
     c: &C,
     employee_id: i64,
@@ -863,6 +888,7 @@ async fn insert(
     am.updated_at = Set(now);
     am.version = Set(1);
     let e = am.insert(tx).await?;
+    sync_user_link(tx, e.id, e.user_id).await?;
     let skills = b.skills.unwrap_or_default();
     write_skills(tx, e.id, &skills).await?;
     audit::record(
@@ -914,6 +940,9 @@ pub async fn update(
         None => before_skills.clone(),
     };
     let updated = find(&tx.tx, id).await?;
+    if updated.user_id != current.user_id {
+        sync_user_link(&tx.tx, id, updated.user_id).await?;
+    }
     audit::record(
         &tx.tx,
         ctx,

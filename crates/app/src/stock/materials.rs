@@ -1530,14 +1530,10 @@ pub struct AlertView {
     pub on_hand: i64,
     pub available: i64,
     pub below_min: bool,
+    pub version: i32,
 }
 
-pub async fn create_minimum(
-    db: &Db,
-    ctx: &Ctx,
-    i: MinimumInput,
-) -> Result<minimum::Model, AppError> {
-    ctx.require(Module::Materials, Action::Update)?;
+fn validate_minimum(i: &MinimumInput) -> Result<(i64, String, String, i64), AppError> {
     let mut v = Validator::default();
     if i.grade_id.is_none() {
         v.add(
@@ -1551,8 +1547,18 @@ pub async fn create_minimum(
     let dia = req_dec(&mut v, "diameter_mm", &i.diameter_mm, 3, "3000");
     let min = count(&mut v, "min_quantity", i.min_quantity, 0, true);
     v.finish()?;
-    find_grade(&db.conn, i.grade_id.unwrap_or_default())
+    Ok((
+        i.grade_id.unwrap_or_default(),
+        shape,
+        dia.map(|d| d.to_string()).unwrap_or_default(),
+        min,
+    ))
+}
+
+async fn known_grade(db: &Db, grade_id: i64) -> Result<(), AppError> {
+    find_grade(&db.conn, grade_id)
         .await
+        .map(|_| ())
         .map_err(|_| {
             AppError::field(
                 "grade_id",
@@ -1560,13 +1566,23 @@ pub async fn create_minimum(
                 "Matière introuvable.",
                 "Unknown material grade.",
             )
-        })?;
+        })
+}
+
+pub async fn create_minimum(
+    db: &Db,
+    ctx: &Ctx,
+    i: MinimumInput,
+) -> Result<minimum::Model, AppError> {
+    ctx.require(Module::Materials, Action::Update)?;
+    let (grade_id, shape, dia, min) = validate_minimum(&i)?;
+    known_grade(db, grade_id).await?;
     let now = crate::now();
     let tx = db.write().await?;
     let m = minimum::ActiveModel {
-        grade_id: Set(i.grade_id.unwrap_or_default()),
+        grade_id: Set(grade_id),
         shape: Set(shape),
-        diameter_mm: Set(dia.map(|d| d.to_string()).unwrap_or_default()),
+        diameter_mm: Set(dia),
         min_quantity: Set(min),
         created_at: Set(now),
         updated_at: Set(now),
@@ -1587,6 +1603,89 @@ pub async fn create_minimum(
     .await?;
     tx.commit().await?;
     Ok(m)
+}
+
+/// A change to a minimum: the whole row again, with the version read.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct MinimumUpdate {
+    pub version: i32,
+    #[serde(flatten)]
+    pub fields: MinimumInput,
+}
+
+async fn find_minimum<C: ConnectionTrait>(db: &C, id: i64) -> Result<minimum::Model, AppError> {
+    minimum::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Stock minimum", "Minimum stock"))
+}
+
+pub async fn update_minimum(
+    db: &Db,
+    ctx: &Ctx,
+    id: i64,
+    u: MinimumUpdate,
+) -> Result<minimum::Model, AppError> {
+    ctx.require(Module::Materials, Action::Update)?;
+    let cur = find_minimum(&db.conn, id).await?;
+    let (grade_id, shape, dia, min) = validate_minimum(&u.fields)?;
+    known_grade(db, grade_id).await?;
+    if u.version != cur.version {
+        return Err(AppError::stale_version());
+    }
+    let tx = db.write().await?;
+    let res = minimum::Entity::update_many()
+        .set(minimum::ActiveModel {
+            grade_id: Set(grade_id),
+            shape: Set(shape),
+            diameter_mm: Set(dia),
+            min_quantity: Set(min),
+            updated_at: Set(crate::now()),
+            version: Set(cur.version + 1),
+            ..Default::default()
+        })
+        .filter(minimum::Column::Id.eq(id))
+        .filter(minimum::Column::Version.eq(u.version))
+        .exec(&tx.tx)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::stale_version());
+    }
+    let new = find_minimum(&tx.tx, id).await?;
+    audit::record(
+        &tx.tx,
+        ctx,
+        "material_minimum",
+        &id.to_string(),
+        "update",
+        Some(snap(&cur)),
+        Some(snap(&new)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
+pub async fn delete_minimum(db: &Db, ctx: &Ctx, id: i64) -> Result<(), AppError> {
+    ctx.require(Module::Materials, Action::Update)?;
+    let cur = find_minimum(&db.conn, id).await?;
+    let tx = db.write().await?;
+    let res = minimum::Entity::delete_by_id(id).exec(&tx.tx).await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::not_found("Stock minimum", "Minimum stock"));
+    }
+    audit::record(
+        &tx.tx,
+        ctx,
+        "material_minimum",
+        &id.to_string(),
+        "delete",
+        Some(snap(&cur)),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Minimum stock per grade/shape/diameter against the full bars on hand.
@@ -1627,6 +1726,7 @@ pub async fn alerts(db: &Db, ctx: &Ctx, only_below: bool) -> Result<Vec<AlertVie
             on_hand,
             available: on_hand - reserved,
             below_min: below,
+            version: m.version,
         });
     }
     Ok(out)

@@ -700,6 +700,189 @@ pub async fn add_cutting(
     Ok(c)
 }
 
+/// A change to one cutting-data row: the whole row again, with the version read.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct CuttingDataUpdate {
+    pub version: i32,
+    #[serde(flatten)]
+    pub fields: CuttingDataInput,
+}
+
+async fn find_cutting<C: ConnectionTrait>(
+    db: &C,
+    tool_id: i64,
+    id: i64,
+) -> Result<cd::Model, AppError> {
+    cd::Entity::find_by_id(id)
+        .filter(cd::Column::ToolId.eq(tool_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Donnée de coupe", "Cutting data"))
+}
+
+pub async fn update_cutting(
+    db: &Db,
+    ctx: &Ctx,
+    tool_id: i64,
+    id: i64,
+    u: CuttingDataUpdate,
+) -> Result<cd::Model, AppError> {
+    ctx.require(Module::Tools, Action::Update)?;
+    find(&db.conn, tool_id).await?;
+    let cur = find_cutting(&db.conn, tool_id, id).await?;
+    let mut am = validate_cutting(&u.fields)?;
+    if u.version != cur.version {
+        return Err(AppError::stale_version());
+    }
+    am.tool_id = Set(tool_id);
+    am.created_at = Set(cur.created_at);
+    am.updated_at = Set(crate::now());
+    am.version = Set(cur.version + 1);
+    let tx = db.write().await?;
+    let res = cd::Entity::update_many()
+        .set(am)
+        .filter(cd::Column::Id.eq(id))
+        .filter(cd::Column::Version.eq(u.version))
+        .exec(&tx.tx)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::stale_version());
+    }
+    let new = find_cutting(&tx.tx, tool_id, id).await?;
+    audit::record(
+        &tx.tx,
+        ctx,
+        "tool",
+        &tool_id.to_string(),
+        "cutting_data_update",
+        Some(serde_json::to_value(&cur).unwrap_or_default()),
+        Some(serde_json::to_value(&new).unwrap_or_default()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
+pub async fn delete_cutting(db: &Db, ctx: &Ctx, tool_id: i64, id: i64) -> Result<(), AppError> {
+    ctx.require(Module::Tools, Action::Update)?;
+    find(&db.conn, tool_id).await?;
+    let cur = find_cutting(&db.conn, tool_id, id).await?;
+    let tx = db.write().await?;
+    let res = cd::Entity::delete_many()
+        .filter(cd::Column::Id.eq(id))
+        .filter(cd::Column::ToolId.eq(tool_id))
+        .exec(&tx.tx)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::not_found("Donnée de coupe", "Cutting data"));
+    }
+    audit::record(
+        &tx.tx,
+        ctx,
+        "tool",
+        &tool_id.to_string(),
+        "cutting_data_delete",
+        Some(serde_json::to_value(&cur).unwrap_or_default()),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- life counter
+
+/// Use of a tool reported from the shop floor (`add`, in the tool's life unit) or a reset
+/// after a new edge / regrind (`reset` with a reason).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct LifeInput {
+    /// Minutes or pieces to add (1 – 100 000).
+    pub add: Option<i64>,
+    #[serde(default)]
+    pub reset: bool,
+    pub reason: Option<String>,
+}
+
+/// Adds to (or resets) the life counter atomically: concurrent reports all count.
+pub async fn record_life(
+    db: &Db,
+    ctx: &Ctx,
+    id: i64,
+    i: LifeInput,
+) -> Result<tool::Model, AppError> {
+    ctx.require(Module::Tools, Action::Update)?;
+    let cur = find(&db.conn, id).await?;
+    let mut v = Validator::default();
+    let reason = opt_text(&mut v, "reason", &i.reason, 500);
+    match (i.add, i.reset) {
+        (Some(_), true) => v.add(
+            "add",
+            "conflict",
+            "Ajoutez un usage ou remettez le compteur à zéro, pas les deux.",
+            "Either add use or reset the counter, not both.",
+        ),
+        (None, false) => v.add(
+            "add",
+            "required",
+            "Indiquez la durée ou le nombre de pièces à ajouter.",
+            "Give the minutes or pieces to add.",
+        ),
+        (Some(n), false) if !(1..=100_000).contains(&n) => v.add(
+            "add",
+            "out_of_range",
+            "La quantité à ajouter va de 1 à 100 000.",
+            "The amount to add ranges from 1 to 100,000.",
+        ),
+        (None, true) if reason.is_none() => v.add(
+            "reason",
+            "required",
+            "Donnez la raison de la remise à zéro (réaffûtage, plaquette changée…).",
+            "Give the reason for the reset (regrind, new insert…).",
+        ),
+        _ => {}
+    }
+    if cur.life_unit.is_none() && i.add.is_some() {
+        v.add(
+            "add",
+            "no_life_unit",
+            "Cet outil n'a pas d'unité de durée de vie (minutes ou pièces) : renseignez-la d'abord.",
+            "This tool has no life unit (minutes or pieces): set it first.",
+        );
+    }
+    v.finish()?;
+    let tx = db.write().await?;
+    let expr = match i.add {
+        Some(n) => Expr::col(tool::Column::LifeUsed).add(n),
+        None => Expr::value(0i64),
+    };
+    tool::Entity::update_many()
+        .col_expr(tool::Column::LifeUsed, expr)
+        .col_expr(
+            tool::Column::Version,
+            Expr::col(tool::Column::Version).add(1),
+        )
+        .col_expr(tool::Column::UpdatedAt, Expr::value(crate::now()))
+        .filter(tool::Column::Id.eq(id))
+        .exec(&tx.tx)
+        .await?;
+    let new = find(&tx.tx, id).await?;
+    audit::record(
+        &tx.tx,
+        ctx,
+        "tool",
+        &id.to_string(),
+        if i.reset { "life_reset" } else { "life_add" },
+        Some(serde_json::json!({ "life_used": cur.life_used })),
+        Some(serde_json::json!({
+            "life_used": new.life_used, "added": i.add, "reason": reason,
+            "life_limit": new.life_limit, "life_unit": new.life_unit,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
 async fn insert_cutting<C: ConnectionTrait>(
     tx: &C,
     tool_id: i64,

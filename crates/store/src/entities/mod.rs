@@ -1,11 +1,13 @@
 //! One module per table. The wire format is not these structs: services map them to views.
 
 pub mod alert;
+pub mod attachment;
 pub mod audit_head;
 pub mod audit_log;
 pub mod employee;
 pub mod employee_certification;
 pub mod employee_skill;
+pub mod file_blob;
 pub mod instrument;
 pub mod instrument_calibration;
 pub mod instrument_exception;

@@ -8,6 +8,7 @@ mod m20261127_000100_crm;
 mod m20261127_000200_resources;
 mod m20261127_000300_stock;
 mod m20261127_000400_alerts;
+mod m20261206_000500_attachments;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000300_stock::Migration),
             Box::new(m20261127_000200_resources::Migration),
             Box::new(m20261127_000400_alerts::Migration),
+            Box::new(m20261206_000500_attachments::Migration),
         ]
     }
 }
