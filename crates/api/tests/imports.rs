@@ -239,3 +239,33 @@ on_all_backends! {
         app
     }
 }
+
+on_all_backends! {
+    async fn every_import_kind_takes_a_small_csv_with_french_labels(app) {
+        let app = app.with_demo().await;
+        let admin = app.login("admin").await;
+        let grade = app.get("/api/v1/materials?q=MA02", &admin).await.json()["items"][0]["id"].as_i64().unwrap();
+        let cases: Vec<(&str, &str, String)> = vec![
+            ("suppliers", "partners", "Raison sociale;Types;Critique\nAciers du Forez;Matière, outillage;non\n".into()),
+            ("machines", "machines", "Code;Nom;Type;Commande;X mm;Machine €/h\nM99;Tour d'essai;Tour;Fanuc;400;55,00\n".into()),
+            ("materials", "material_grades", "Code;AFNOR;N° EN;Groupe ISO;Densité\nMA99;X2CrNiMo17-12-2;1.4404;M;7,98\n".into()),
+            ("material-stock", "material_stock", format!("Id matière;Forme;Diamètre (mm);Longueur (mm);Quantité;Coût €/kg\n{grade};Rond;62;3000;4;2,10\n")),
+            ("employees", "employees", "Matricule;Nom;Prénom;Catégorie;Embauche;Coût horaire €\nE77;Durand;Paul;Ouvrier;02/11/2026;23,50\n".into()),
+        ];
+        for (kind, table, csv) in cases {
+            let before = app.count(table).await;
+            let r = upload(&app, &admin, kind, false, "text/csv", csv.into_bytes()).await;
+            r.assert(200);
+            let rep = r.json();
+            assert_eq!((rep["imported"].as_u64(), rep["errors"].as_array().map(Vec::len)), (Some(1), Some(0)), "{kind}: {rep}");
+            assert_eq!(app.count(table).await, before + 1, "{kind}");
+        }
+        // The imported stock line went in through an `entree` movement.
+        let it = app.get("/api/v1/material-stock?per_page=500", &admin).await.json();
+        let bar = it["items"].as_array().unwrap().iter().find(|i| i["diameter_mm"] == "62").unwrap().clone();
+        assert_eq!((bar["quantity"].as_i64(), bar["shape"].as_str()), (Some(4), Some("rond")));
+        let moves = app.get(&format!("/api/v1/material-stock/{}/movements", bar["id"]), &admin).await.json();
+        assert_eq!(moves["items"][0]["kind"], "entree");
+        app
+    }
+}

@@ -115,6 +115,11 @@ export function ImportPage() {
               {report.errors.length === 0 && t('imports.ready')}
             </div>
           )}
+          {(report.ignored_columns?.length ?? 0) > 0 && (
+            <p className="muted" data-testid="import-ignored">
+              {t('imports.ignored', { columns: report.ignored_columns?.join(', ') })}
+            </p>
+          )}
           {report.errors.length > 0 && (
             <table className="table table-compact" data-testid="import-errors">
               <caption>{t('imports.errors')}</caption>

@@ -23,6 +23,8 @@ export interface ImportReport {
   kind: string;
   dry_run: boolean;
   total_rows: number;
+  /** Export-only columns found in the file and skipped (Id, Statut, Modifié le…). */
+  ignored_columns?: string[];
   valid_rows: number;
   imported: number;
   errors: RowError[];
