@@ -130,7 +130,7 @@ const PREAMBLE: &str = r#"
   av(x, y1, false)
   av(x, y2, true)
   if ext != 0 { L(x, y1, x + ext, y1, w: 0.25pt); L(x, y2, x + ext, y2, w: 0.25pt) }
-  T(x + 1.5, (y1 + y2) / 2 - 1.8, label)
+  T(x + 1.5, y1 + (y2 - y1) * 0.25 - 1.8, label)
 }
 #let fcf(sym, tol, datum) = box(stroke: 0.5pt, inset: (x: 1.2mm, y: 1mm), text(size: 9pt, if datum == "" { sym + "  " + tol } else { sym + "  " + tol + "  " + datum }))
 "#;
@@ -322,8 +322,10 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
         "turned" => {
             let length = (r.range(60.0, 240.0) / 5.0).round() * 5.0;
             let d_max = (r.range(20.0, 80.0) / 2.0).round() * 2.0;
-            let k = 80.0 / length.max(d_max * 2.0) * 1.6;
-            let scale = k.min(1.0);
+            // Fit side view + end view in the free area (narrower when the title block
+            // sits bottom-left), and the diameter within 60 mm.
+            let avail = if title_pos == 1 { 150.0 } else { 230.0 };
+            let scale = ((avail - 45.0) / (length + d_max)).min(60.0 / d_max).min(1.0);
             let steps = 2 + r.below(2);
             let mut x = ax + 10.0;
             let cy = ay + 35.0;

@@ -133,8 +133,6 @@ fn split_treatments(v: &str) -> (Option<String>, Option<String>) {
         (true, true) => {
             let parts: Vec<&str> = v
                 .split(['/', ';', ',', '+'])
-                .flat_map(|p| p.split(" et "))
-                .flat_map(|p| p.split(" and "))
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
                 .collect();
@@ -245,7 +243,15 @@ pub fn analyze_pages(
                 }
             }
             Field::DrawingNumber => {
-                let t: Vec<&str> = v.text.split_whitespace().take(2).collect();
+                // First token, then only tokens with digits ("AX 12-554", not "PL-1 Spacer").
+                let mut t: Vec<&str> = Vec::new();
+                for (i, tok) in v.text.split_whitespace().enumerate() {
+                    if i == 0 || (i < 3 && tok.chars().any(|c| c.is_ascii_digit())) {
+                        t.push(tok);
+                    } else {
+                        break;
+                    }
+                }
                 let has_digit = v.text.chars().any(|c| c.is_ascii_digit());
                 push(
                     Field::DrawingNumber,
@@ -508,12 +514,20 @@ const SHEET: &[&str] = &[
 ];
 
 fn shape_and_envelope(a: &mut DrawingAnalysis, all_text: &str) {
-    let dims: Vec<&Found<crate::model::Dimension>> = a
+    let all: Vec<&Found<crate::model::Dimension>> = a
         .dimensions
         .iter()
         .filter(|d| !d.value.radius && d.value.nominal >= 1.0 && d.value.nominal < 5000.0)
         .collect();
-    let dia: Vec<f64> = dims.iter().filter(|d| d.value.diameter).map(|d| d.value.nominal).collect();
+    // Overall sizes are usually left to the general tolerance: prefer untoleranced dimensions
+    // for the envelope when there are enough of them.
+    let plain: Vec<&Found<crate::model::Dimension>> = all
+        .iter()
+        .copied()
+        .filter(|d| d.value.tolerance.is_none())
+        .collect();
+    let dims = if plain.len() >= 3 { plain } else { all.clone() };
+    let dia: Vec<f64> = all.iter().filter(|d| d.value.diameter).map(|d| d.value.nominal).collect();
     let mut lin: Vec<f64> = dims.iter().filter(|d| !d.value.diameter).map(|d| d.value.nominal).collect();
     lin.sort_by(|a, b| b.total_cmp(a));
     lin.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
@@ -528,7 +542,8 @@ fn shape_and_envelope(a: &mut DrawingAnalysis, all_text: &str) {
     } else if dims.is_empty() {
         (None, 0.0)
     } else {
-        let frac = dia.len() as f64 / dims.len() as f64;
+        let n_dia = all.iter().filter(|d| d.value.diameter).count();
+        let frac = n_dia as f64 / all.len() as f64;
         if frac >= 0.4 && max_dia >= 0.15 * max_lin {
             (Some(ShapeClass::Turned), 0.5 + 0.4 * frac.min(1.0) as f32)
         } else {

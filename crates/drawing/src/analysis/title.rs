@@ -216,7 +216,98 @@ pub fn find_labels(rows: &[Row]) -> Vec<LabelHit> {
             }
         }
     }
+    merge_wrapped_labels(rows, &mut hits, &sorted);
     hits
+}
+
+/// Labels wrapped on two lines in a narrow cell ("Traitement" / "thermique"): the first
+/// word(s) on one row, the rest just below, left-aligned.
+fn merge_wrapped_labels(rows: &[Row], hits: &mut Vec<LabelHit>, sorted: &[&(Field, &str)]) {
+    let used = |hits: &Vec<LabelHit>, ri: usize, wi: usize| {
+        hits.iter().any(|l| l.row == ri && wi >= l.start && wi < l.end)
+    };
+    let mut extra: Vec<LabelHit> = Vec::new();
+    for (ri, row) in rows.iter().enumerate() {
+        let h = row.h.max(1e-4);
+        for wi in 0..row.words.len() {
+            if used(hits, ri, wi) || used(&extra, ri, wi) {
+                continue;
+            }
+            let w = &row.words[wi];
+            // Row just below with a word starting at the same x.
+            let Some((rj, wj)) = rows.iter().enumerate().find_map(|(rj, r)| {
+                if r.page != row.page || rj == ri {
+                    return None;
+                }
+                let dy = r.bbox.y0 - row.bbox.y1;
+                if !(-0.2 * h..=0.9 * h).contains(&dy) {
+                    return None;
+                }
+                let wj = r.words.iter().position(|x| (x.bbox.x0 - w.bbox.x0).abs() < h)?;
+                Some((rj, wj))
+            }) else {
+                continue;
+            };
+            if used(hits, rj, wj) {
+                continue;
+            }
+            let below = &rows[rj];
+            for (field, label) in sorted {
+                let parts: Vec<&str> = label.split(' ').collect();
+                if parts.len() < 2 {
+                    continue;
+                }
+                for k in 1..parts.len() {
+                    let (top, bottom) = parts.split_at(k);
+                    if wi + top.len() > row.words.len() || wj + bottom.len() > below.words.len() {
+                        continue;
+                    }
+                    let top_ok = top
+                        .iter()
+                        .zip(&row.words[wi..wi + top.len()])
+                        .all(|(l, w)| token_eq(&token_key(&w.text), l));
+                    let bottom_ok = bottom
+                        .iter()
+                        .zip(&below.words[wj..wj + bottom.len()])
+                        .all(|(l, w)| token_eq(&token_key(&w.text), l));
+                    if top_ok && bottom_ok {
+                        let bbox = row.words[wi..wi + top.len()]
+                            .iter()
+                            .chain(&below.words[wj..wj + bottom.len()])
+                            .fold(w.bbox, |a, x| a.union(&x.bbox));
+                        extra.push(LabelHit {
+                            field: *field,
+                            row: ri,
+                            start: wi,
+                            end: wi + top.len(),
+                            bbox,
+                            conf: w.conf,
+                        });
+                        extra.push(LabelHit {
+                            field: Field::Other,
+                            row: rj,
+                            start: wj,
+                            end: wj + bottom.len(),
+                            bbox,
+                            conf: w.conf,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    // A merged label replaces single-row hits on the same words (e.g. "Traitement" alone).
+    for e in &extra {
+        hits.retain(|l| !(l.row == e.row && l.start < e.end && e.start < l.end));
+    }
+    // Keep only the first (longest) merged label per word.
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for e in extra {
+        if !seen.contains(&(e.row, e.start)) {
+            seen.push((e.row, e.start));
+            hits.push(e);
+        }
+    }
 }
 
 /// Value candidate for a label: words, box, mean confidence, and whether it was below.
@@ -277,11 +368,30 @@ pub fn value_of(rows: &[Row], labels: &[LabelHit], label: &LabelHit) -> Option<V
             ..last.clone()
         });
     }
+    // Words right of the label whose centre lies within the label's height (a wrapped
+    // label's value sits between its two lines).
+    let mut side: Vec<(usize, usize)> = Vec::new();
+    for (ri, r) in rows.iter().enumerate() {
+        if r.page != row.page {
+            continue;
+        }
+        for (wi, w) in r.words.iter().enumerate() {
+            let cy = w.bbox.cy();
+            if w.bbox.x0 >= label.bbox.x1 - 0.1 * h
+                && cy >= label.bbox.y0 - 0.1 * h
+                && cy <= label.bbox.y1 + 0.1 * h
+                && !(ri == label.row && wi < label.end)
+            {
+                side.push((ri, wi));
+            }
+        }
+    }
+    side.sort_by(|a, b| rows[a.0].words[a.1].bbox.x0.total_cmp(&rows[b.0].words[b.1].bbox.x0));
     let mut prev_x1 = label.bbox.x1;
     let mut colon = last.text.trim_end().ends_with(':');
-    for wi in label.end..row.words.len() {
-        let w = &row.words[wi];
-        if is_label_word(label.row, wi) {
+    for (ri, wi) in side {
+        let w = &rows[ri].words[wi];
+        if is_label_word(ri, wi) {
             break;
         }
         let gap = w.bbox.x0 - prev_x1;
@@ -302,50 +412,95 @@ pub fn value_of(rows: &[Row], labels: &[LabelHit], label: &LabelHit) -> Option<V
         prev_x1 = w.bbox.x1;
     }
     let right: Vec<&Word> = right.iter().collect();
-    if let Some(v) = join(&right) {
-        return Some(v);
-    }
-    // Below: nearest row under the label, overlapping it horizontally.
-    let mut best: Option<(usize, f32)> = None;
-    for (ri, r) in rows.iter().enumerate() {
-        if r.page != row.page || ri == label.row {
-            continue;
+    // The cell ends where the next label of the label's row starts (stacked layouts).
+    let limit_x = (label.end..row.words.len())
+        .find(|&wi| is_label_word(label.row, wi))
+        .map(|wi| row.words[wi].bbox.x0 - 0.3 * h)
+        .unwrap_or(f32::MAX);
+    let (value_row, words): (usize, Vec<&Word>) = if !right.is_empty() {
+        (label.row, right)
+    } else {
+        // Below: nearest row under the label, overlapping it horizontally.
+        let mut best: Option<(usize, f32)> = None;
+        for (ri, r) in rows.iter().enumerate() {
+            if r.page != row.page || ri == label.row {
+                continue;
+            }
+            let dy = r.bbox.y0 - label.bbox.y1;
+            if dy < -0.3 * h || dy > 2.2 * h.max(r.h) {
+                continue;
+            }
+            let overlaps = r.words.iter().any(|w| {
+                w.bbox.x0 > label.bbox.x0 - 1.5 * h
+                    && w.bbox.x0 < (label.bbox.x1 + 3.0 * h).min(limit_x)
+            });
+            if overlaps && best.is_none_or(|(_, d)| dy < d) {
+                best = Some((ri, dy));
+            }
         }
-        let dy = r.bbox.y0 - label.bbox.y1;
-        if dy < -0.3 * h || dy > 2.2 * h.max(r.h) {
-            continue;
+        let (ri, _) = best?;
+        let r = &rows[ri];
+        let start = r.words.iter().position(|w| {
+            w.bbox.x0 > label.bbox.x0 - 1.5 * h
+                && w.bbox.x0 < (label.bbox.x1 + 3.0 * h).min(limit_x)
+        })?;
+        if is_label_word(ri, start) {
+            return None;
         }
-        let overlaps = r
+        let mut below: Vec<&Word> = vec![&r.words[start]];
+        let mut prev_x1 = r.words[start].bbox.x1;
+        for wi in start + 1..r.words.len() {
+            let w = &r.words[wi];
+            if is_label_word(ri, wi) || w.bbox.x0 - prev_x1 > 2.2 * r.h || w.bbox.x0 >= limit_x {
+                break;
+            }
+            below.push(w);
+            prev_x1 = w.bbox.x1;
+        }
+        (ri, below)
+    };
+    let mut value = join(&words)?;
+    value.below = value_row != label.row;
+    // Continuation lines of a value wrapped in its cell.
+    let left = label.bbox.x0.min(value.bbox.x0) - h;
+    let mut last_row = value_row;
+    let mut last_y1 = value.bbox.y1;
+    for _ in 0..2 {
+        let lh = rows[last_row].h.max(1e-4);
+        let next = rows.iter().enumerate().find(|(ri, r)| {
+            *ri != last_row
+                && r.page == row.page
+                && r.bbox.y0 > last_y1 - 0.3 * lh
+                && r.bbox.y0 - last_y1 < 0.9 * lh
+                && r.words.iter().any(|w| w.bbox.x0 >= left && w.bbox.x0 < value.bbox.x1)
+        });
+        let Some((ri, r)) = next else { break };
+        let cont: Vec<(usize, &Word)> = r
             .words
             .iter()
-            .any(|w| w.bbox.x1 > label.bbox.x0 - h && w.bbox.x0 < label.bbox.x1 + 3.0 * h);
-        if overlaps && best.is_none_or(|(_, d)| dy < d) {
-            best = Some((ri, dy));
-        }
-    }
-    let (ri, _) = best?;
-    let r = &rows[ri];
-    let start = r
-        .words
-        .iter()
-        .position(|w| w.bbox.x1 > label.bbox.x0 - h && w.bbox.x0 < label.bbox.x1 + 3.0 * h)?;
-    if is_label_word(ri, start) {
-        return None;
-    }
-    let mut below: Vec<&Word> = vec![&r.words[start]];
-    let mut prev_x1 = r.words[start].bbox.x1;
-    for wi in start + 1..r.words.len() {
-        let w = &r.words[wi];
-        if is_label_word(ri, wi) || w.bbox.x0 - prev_x1 > 2.2 * r.h {
+            .enumerate()
+            .filter(|(_, w)| w.bbox.x0 >= left && w.bbox.x1 <= limit_x.max(value.bbox.x1 + 2.0 * lh))
+            .collect();
+        if cont.is_empty() || cont.iter().any(|(wi, _)| is_label_word(ri, *wi)) {
             break;
         }
-        below.push(w);
-        prev_x1 = w.bbox.x1;
+        // Only words contiguous from the left edge of the cell.
+        let mut taken: Vec<&Word> = vec![cont[0].1];
+        for pair in cont.windows(2) {
+            if pair[1].1.bbox.x0 - pair[0].1.bbox.x1 > 2.2 * r.h {
+                break;
+            }
+            taken.push(pair[1].1);
+        }
+        let Some(more) = join(&taken) else { break };
+        value.text.push(' ');
+        value.text.push_str(&more.text);
+        value.bbox = value.bbox.union(&more.bbox);
+        value.conf = value.conf.min(more.conf);
+        last_row = ri;
+        last_y1 = more.bbox.y1;
     }
-    join(&below).map(|mut v| {
-        v.below = true;
-        v
-    })
+    Some(value)
 }
 
 #[cfg(test)]

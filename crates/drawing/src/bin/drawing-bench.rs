@@ -199,13 +199,34 @@ fn pct(v: f64) -> String {
 fn main() {
     let mut dir = PathBuf::from("target/drawing-corpus");
     let (mut vector, mut raster, mut limit) = (true, true, usize::MAX);
+    let mut limits = Limits::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--dir" => dir = args.next().map(PathBuf::from).unwrap_or(dir),
             "--vector-only" => raster = false,
+            "--psm" => limits.tesseract_psm = args.next().and_then(|v| v.parse().ok()).unwrap_or(11),
+            "--no-deskew" => limits.deskew = false,
+            "--no-binarize" => limits.binarize = false,
+            "--keep-lines" => limits.remove_lines = false,
             "--raster-only" => vector = false,
             "--limit" => limit = args.next().and_then(|v| v.parse().ok()).unwrap_or(limit),
+            "--dump" => {
+                // Prints the rows read from one file (debugging aid).
+                let file = args.next().unwrap_or_default();
+                let bytes = std::fs::read(&file).unwrap_or_default();
+                let kind = usinage_drawing::sniff::detect(&bytes, &file).expect("type");
+                let ex = usinage_drawing::extract::extract(&bytes, kind, &Limits::default())
+                    .expect("extract");
+                for p in &ex.pages {
+                    println!("page {} deskew {:?}", p.number, p.deskew_degrees);
+                    for r in usinage_drawing::analysis::text::rows(p) {
+                        let t = usinage_drawing::analysis::text::RowText::new(&r);
+                        println!("{:.3} {:.3} | {}", r.bbox.x0, r.bbox.y0, t.text);
+                    }
+                }
+                return;
+            }
             other => {
                 eprintln!("argument inconnu : {other}");
                 std::process::exit(2);
@@ -227,7 +248,6 @@ fn main() {
     truths.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     truths.truncate(limit);
     let grades = builtin_grades();
-    let limits = Limits::default();
     let mut report = serde_json::Map::new();
     for (kind, enabled) in [("vector", vector), ("raster", raster)] {
         if !enabled {
@@ -260,7 +280,10 @@ fn main() {
             }
         }
         let n = run.seconds.len();
-        println!("\n== {kind}: {n} drawings, {} errors ==", run.errors);
+        println!(
+            "\n== {kind}: {n} drawings, {} errors (psm {}, deskew {}, binarize {}, remove lines {}) ==",
+            run.errors, limits.tesseract_psm, limits.deskew, limits.binarize, limits.remove_lines
+        );
         println!("{:<24} {:>9} {:>9} {:>9}", "field", "precision", "recall", "accuracy");
         let mut title_acc = 0.0;
         for f in TITLE_FIELDS.iter().chain(OTHER_FIELDS).chain(LIST_FIELDS) {

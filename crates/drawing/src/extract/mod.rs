@@ -28,6 +28,10 @@ pub struct Limits {
     /// A page with fewer words than this in its text layer is OCRed.
     pub min_words_for_text_layer: usize,
     pub deskew: bool,
+    /// Otsu binarisation and despeckle before OCR.
+    pub binarize: bool,
+    /// Erase long straight lines (table borders, frames) before OCR.
+    pub remove_lines: bool,
     /// Tesseract page segmentation mode (11 = sparse text, best on drawings here).
     pub tesseract_psm: u8,
 }
@@ -44,6 +48,8 @@ impl Default for Limits {
             raster_dpi: 300,
             min_words_for_text_layer: 5,
             deskew: true,
+            binarize: true,
+            remove_lines: true,
             tesseract_psm: 11,
         }
     }

@@ -93,6 +93,29 @@ pub fn ocr_image_bytes(bytes: &[u8], dir: &Path, limits: &Limits) -> Result<Page
         } else {
             img
         };
+        // Scanner grain makes tesseract's layout analysis drop whole text blocks: binarise
+        // (Otsu) and remove isolated dark specks first.
+        let img = if limits.binarize { binarize(&img) } else { img };
+        // Table borders, frames and dimension lines confuse the page segmentation: erase
+        // straight dark runs longer than 1/50 of the page width (letters are shorter).
+        let img = if limits.remove_lines {
+            let min = (img.width().max(img.height()) / 50).max(20);
+            remove_lines(img, min)
+        } else {
+            img
+        };
+        if let Some(debug) = std::env::var_os("USINAGE_DRAWING_DEBUG_DIR") {
+            // Debugging aid: keep the image given to tesseract.
+            let _ = img.save_with_format(
+                std::path::Path::new(&debug).join("ocr-input.png"),
+                ImageFormat::Png,
+            );
+            let (w, h) = img.dimensions();
+            let _ = image::imageops::thumbnail(&img, w / 3, h / 3).save_with_format(
+                std::path::Path::new(&debug).join("ocr-input-small.png"),
+                ImageFormat::Png,
+            );
+        }
         let path = dir.join("page-ocr.png");
         img.save_with_format(&path, ImageFormat::Png)
             .map_err(|e| DrawingError::Io(e.to_string()))?;
@@ -121,6 +144,119 @@ pub fn ocr_image_bytes(bytes: &[u8], dir: &Path, limits: &Limits) -> Result<Page
         words: parse_tsv(&tsv, w as f32, h as f32, 1),
         deskew_degrees: angle,
     })
+}
+
+/// Otsu threshold to black/white, then isolated dark pixels (no dark 8-neighbour) removed.
+pub fn binarize(img: &GrayImage) -> GrayImage {
+    let mut hist = [0u64; 256];
+    for p in img.as_raw() {
+        hist[*p as usize] += 1;
+    }
+    let total: u64 = hist.iter().sum();
+    let sum_all: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * c as f64).sum();
+    let (mut w_b, mut sum_b, mut best, mut thr) = (0u64, 0.0f64, 0.0f64, 128u8);
+    for (t, &c) in hist.iter().enumerate() {
+        w_b += c;
+        if w_b == 0 {
+            continue;
+        }
+        let w_f = total - w_b;
+        if w_f == 0 {
+            break;
+        }
+        sum_b += t as f64 * c as f64;
+        let m_b = sum_b / w_b as f64;
+        let m_f = (sum_all - sum_b) / w_f as f64;
+        let between = w_b as f64 * w_f as f64 * (m_b - m_f) * (m_b - m_f);
+        if between > best {
+            best = between;
+            thr = t as u8;
+        }
+    }
+    let (w, h) = img.dimensions();
+    let src = img.as_raw();
+    let dark: Vec<bool> = src.iter().map(|&p| p <= thr).collect();
+    let mut out = vec![255u8; src.len()];
+    for y in 0..h as usize {
+        for x in 0..w as usize {
+            let i = y * w as usize + x;
+            if !dark[i] {
+                continue;
+            }
+            let mut n = 0;
+            for dy in -1i64..=1 {
+                for dx in -1i64..=1 {
+                    if dx == 0 && dy == 0 {
+                        continue;
+                    }
+                    let (xx, yy) = (x as i64 + dx, y as i64 + dy);
+                    if xx >= 0
+                        && yy >= 0
+                        && (xx as u32) < w
+                        && (yy as u32) < h
+                        && dark[yy as usize * w as usize + xx as usize]
+                    {
+                        n += 1;
+                    }
+                }
+            }
+            if n > 0 {
+                out[i] = 0;
+            }
+        }
+    }
+    GrayImage::from_raw(w, h, out).unwrap_or_else(|| img.clone())
+}
+
+/// Whitens horizontal and vertical runs of dark pixels of at least `min` pixels.
+pub fn remove_lines(mut img: GrayImage, min: u32) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let (w, h) = (w as usize, h as usize);
+    let src = img.as_raw().clone();
+    let dark = |i: usize| src[i] < 128;
+    let out: &mut [u8] = &mut img;
+    for y in 0..h {
+        let mut x = 0;
+        while x < w {
+            if dark(y * w + x) {
+                let s = x;
+                while x < w && dark(y * w + x) {
+                    x += 1;
+                }
+                if x - s >= min as usize {
+                    // The anti-aliased edge rows of the line go too.
+                    for yy in y.saturating_sub(1)..(y + 2).min(h) {
+                        for xx in s..x {
+                            out[yy * w + xx] = 255;
+                        }
+                    }
+                }
+            } else {
+                x += 1;
+            }
+        }
+    }
+    for x in 0..w {
+        let mut y = 0;
+        while y < h {
+            if dark(y * w + x) {
+                let s = y;
+                while y < h && dark(y * w + x) {
+                    y += 1;
+                }
+                if y - s >= min as usize {
+                    for xx in x.saturating_sub(1)..(x + 2).min(w) {
+                        for yy in s..y {
+                            out[yy * w + xx] = 255;
+                        }
+                    }
+                }
+            } else {
+                y += 1;
+            }
+        }
+    }
+    img
 }
 
 /// Tesseract TSV (level 5 rows are words).
