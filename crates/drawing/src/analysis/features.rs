@@ -78,10 +78,23 @@ pub fn dimensions(text: &str) -> Vec<Hit<Dimension>> {
     let dia_of = |c: &regex::Captures| c.name("dia").is_some();
     for c in all_captures(fit, text) {
         let all = c.name("all").expect("group");
-        let (Some(nom), cls, g) = (num(&c["nom"]), &c["cls"], &c["g"]) else {
+        let (Some(mut nom), cls, g) = (num(&c["nom"]), &c["cls"], &c["g"]) else {
             continue;
         };
         let class = format!("{cls}{g}");
+        // OCR reads Ø as a leading 0 or 9 ("934 m6" for "Ø34 m6"): when the number is out
+        // of the ISO 286 range or starts with 0, drop that first digit.
+        let raw = &c["nom"];
+        let mut ocr_dia = false;
+        if c.name("dia").is_none()
+            && raw.len() >= 2
+            && (raw.starts_with('0') || (raw.starts_with('9') && nom > 500.0))
+            && let Some(rest) = num(&raw[1..])
+            && rest > 0.0
+        {
+            nom = rest;
+            ocr_dia = true;
+        }
         let dev = fits::deviations(nom, &class);
         let (upper, lower) = match dev {
             Some((u, l)) => (Some(u / 1000.0), Some(l / 1000.0)),
@@ -93,7 +106,7 @@ pub fn dimensions(text: &str) -> Vec<Hit<Dimension>> {
             value: Dimension {
                 text: all.as_str().to_string(),
                 nominal: nom,
-                diameter: dia_of(&c),
+                diameter: dia_of(&c) || ocr_dia,
                 radius: false,
                 tolerance: Some(Tolerance::Fit {
                     class,
@@ -457,6 +470,8 @@ mod tests {
                 min: 20.0
             })
         );
+        let d = dims("934 m6");
+        assert!(d[0].diameter && d[0].nominal == 34.0);
         let d = dims("120 R5 Ø8 020");
         assert_eq!(d.len(), 4);
         assert!(d[1].radius);

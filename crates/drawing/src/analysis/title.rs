@@ -368,48 +368,68 @@ pub fn value_of(rows: &[Row], labels: &[LabelHit], label: &LabelHit) -> Option<V
             ..last.clone()
         });
     }
-    // Words right of the label whose centre lies within the label's height (a wrapped
-    // label's value sits between its two lines).
-    let mut side: Vec<(usize, usize)> = Vec::new();
-    for (ri, r) in rows.iter().enumerate() {
-        if r.page != row.page {
-            continue;
-        }
+    // Words right of the label on the rows whose centre lies within the label's height,
+    // ± one line (a value wrapped on two lines is centred on its label), top to bottom.
+    let mut side_rows: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.page == row.page
+                && r.bbox.cy() >= label.bbox.y0 - 0.9 * h
+                && r.bbox.cy() <= label.bbox.y1 + 0.9 * h
+        })
+        .map(|(ri, _)| ri)
+        .collect();
+    side_rows.sort_by(|a, b| rows[*a].bbox.cy().total_cmp(&rows[*b].bbox.cy()));
+    let colon0 = last.text.trim_end().ends_with(':');
+    // Labels right of ours on its row: a word under one of them belongs to that cell.
+    let other_labels: Vec<BBox> = (label.end..row.words.len())
+        .filter(|&wi| is_label_word(label.row, wi))
+        .map(|wi| row.words[wi].bbox)
+        .collect();
+    for ri in side_rows {
+        let r = &rows[ri];
+        let mut prev_x1 = label.bbox.x1;
+        let mut colon = colon0;
+        let mut got: Vec<Word> = Vec::new();
         for (wi, w) in r.words.iter().enumerate() {
-            let cy = w.bbox.cy();
-            if w.bbox.x0 >= label.bbox.x1 - 0.1 * h
-                && cy >= label.bbox.y0 - 0.1 * h
-                && cy <= label.bbox.y1 + 0.1 * h
-                && !(ri == label.row && wi < label.end)
-            {
-                side.push((ri, wi));
+            if w.bbox.x0 < label.bbox.x1 - 0.1 * h || (ri == label.row && wi < label.end) {
+                continue;
             }
-        }
-    }
-    side.sort_by(|a, b| rows[a.0].words[a.1].bbox.x0.total_cmp(&rows[b.0].words[b.1].bbox.x0));
-    let mut prev_x1 = label.bbox.x1;
-    let mut colon = last.text.trim_end().ends_with(':');
-    for (ri, wi) in side {
-        let w = &rows[ri].words[wi];
-        if is_label_word(ri, wi) {
-            break;
-        }
-        let gap = w.bbox.x0 - prev_x1;
-        let limit = if right.is_empty() {
-            if colon { 6.0 * h } else { 12.0 * h }
-        } else {
-            2.2 * h
-        };
-        if gap > limit {
-            break;
-        }
-        if is_sep(w) {
-            colon = true;
+            if is_label_word(ri, wi)
+                || (ri != label.row
+                    && other_labels
+                        .iter()
+                        .any(|b| w.bbox.x0 < b.x1 + h && w.bbox.x1 > b.x0 - h))
+            {
+                break;
+            }
+            let gap = w.bbox.x0 - prev_x1;
+            let limit = if got.is_empty() {
+                if colon { 6.0 * h } else { 12.0 * h }
+            } else {
+                2.2 * h
+            };
+            if gap > limit {
+                break;
+            }
+            if is_sep(w) {
+                colon = true;
+                prev_x1 = w.bbox.x1;
+                continue;
+            }
+            got.push(w.clone());
             prev_x1 = w.bbox.x1;
+        }
+        // Rows other than the label's own only count when they start near the first
+        // value's left edge (same cell).
+        if ri != label.row
+            && let (Some(first), Some(g)) = (right.first(), got.first())
+            && (g.bbox.x0 - first.bbox.x0).abs() > 1.5 * h
+        {
             continue;
         }
-        right.push(w.clone());
-        prev_x1 = w.bbox.x1;
+        right.extend(got);
     }
     let right: Vec<&Word> = right.iter().collect();
     // The cell ends where the next label of the label's row starts (stacked layouts).

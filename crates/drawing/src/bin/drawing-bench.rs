@@ -192,6 +192,17 @@ fn evaluate(run: &mut Run, id: &str, a: &DrawingAnalysis, t: &Truth) {
     }
 }
 
+/// CPU seconds used so far by this process and its waited-for children (/proc/self/stat), so
+/// the per-page cost can be read independently of the machine's load.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, a)| a).unwrap_or("");
+    let f: Vec<f64> = after.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    // After the command name: state(skipped, not numeric) ppid pgrp session tty tpgid flags
+    // minflt cminflt majflt cmajflt utime stime cutime cstime → indices 10..=13 here.
+    if f.len() > 13 { (f[10] + f[11] + f[12] + f[13]) / 100.0 } else { 0.0 }
+}
+
 fn pct(v: f64) -> String {
     format!("{:5.1}%", 100.0 * v)
 }
@@ -254,6 +265,7 @@ fn main() {
             continue;
         }
         let mut run = Run { counts: BTreeMap::new(), seconds: vec![], errors: 0, mismatches: vec![] };
+        let mut cpu: Vec<f64> = Vec::new();
         for (path, t) in &truths {
             let file = if kind == "vector" {
                 Some(path.with_extension("pdf"))
@@ -267,10 +279,12 @@ fn main() {
             let bytes = std::fs::read(&file).unwrap_or_default();
             let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("x");
             let start = std::time::Instant::now();
+            let cpu0 = cpu_seconds();
             match analyze_file(&bytes, name, &limits, &grades) {
                 Ok(a) => {
                     let secs = start.elapsed().as_secs_f64();
                     run.seconds.push(secs / a.pages.max(1) as f64);
+                    cpu.push((cpu_seconds() - cpu0) / a.pages.max(1) as f64);
                     evaluate(&mut run, &t.id, &a, t);
                 }
                 Err(e) => {
@@ -300,7 +314,12 @@ fn main() {
         let mean = s.iter().sum::<f64>() / n.max(1) as f64;
         let p95 = s.get(((n as f64 * 0.95).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
         println!("title-block field accuracy (mean of {} fields): {}", TITLE_FIELDS.len(), pct(title_acc));
-        println!("seconds per page: mean {mean:.3}, p95 {p95:.3}");
+        println!("seconds per page (wall): mean {mean:.3}, p95 {p95:.3}");
+        cpu.sort_by(f64::total_cmp);
+        let cmean = cpu.iter().sum::<f64>() / cpu.len().max(1) as f64;
+        let cp95 = cpu.get(((cpu.len() as f64 * 0.95).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        println!("CPU seconds per page (process + tools): mean {cmean:.3}, p95 {cp95:.3}; load average {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
         report.insert(
             kind.into(),
             serde_json::json!({"title_accuracy": title_acc, "mean_s": mean, "p95_s": p95, "mismatches": run.mismatches}),
