@@ -89,10 +89,14 @@ const FONTS: &[&str] = &["DejaVu Sans", "DejaVu Serif", "DejaVu Sans Mono"];
 /// (else drawings fall back to the vendored DejaVu Sans).
 pub fn system_fonts() -> Vec<Vec<u8>> {
     let dir = std::path::Path::new("/usr/share/fonts/truetype/dejavu");
-    ["DejaVuSerif.ttf", "DejaVuSansMono.ttf", "DejaVuSerif-Bold.ttf"]
-        .iter()
-        .filter_map(|f| std::fs::read(dir.join(f)).ok())
-        .collect()
+    [
+        "DejaVuSerif.ttf",
+        "DejaVuSansMono.ttf",
+        "DejaVuSerif-Bold.ttf",
+    ]
+    .iter()
+    .filter_map(|f| std::fs::read(dir.join(f)).ok())
+    .collect()
 }
 
 /// Typst string literal.
@@ -325,7 +329,9 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
             // Fit side view + end view in the free area (narrower when the title block
             // sits bottom-left), and the diameter within 60 mm.
             let avail = if title_pos == 1 { 150.0 } else { 230.0 };
-            let scale = ((avail - 45.0) / (length + d_max)).min(60.0 / d_max).min(1.0);
+            let scale = ((avail - 45.0) / (length + d_max))
+                .min(60.0 / d_max)
+                .min(1.0);
             let steps = 2 + r.below(2);
             let mut x = ax + 10.0;
             let cy = ay + 35.0;
@@ -345,7 +351,10 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
                 remaining -= seg;
                 let w = seg * scale;
                 let h = d * scale;
-                src.push_str(&format!("#R({x:.2}, {:.2}, {w:.2}, {h:.2})\n", cy - h / 2.0));
+                src.push_str(&format!(
+                    "#R({x:.2}, {:.2}, {w:.2}, {h:.2})\n",
+                    cy - h / 2.0
+                ));
                 // Diameter label above the step.
                 let label = if i > 0 && r.chance(0.7) {
                     let f = *r.pick(&fits);
@@ -408,8 +417,16 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
             }
             if r.chance(0.6) {
                 let t = if r.chance(0.5) { "M8" } else { "M10×1,25" };
-                let t = if !comma && t.contains(',') { "M10x1.25" } else { t };
-                threads.push(if t.starts_with("M10") { "M10x1.25".into() } else { "M8".into() });
+                let t = if !comma && t.contains(',') {
+                    "M10x1.25"
+                } else {
+                    t
+                };
+                threads.push(if t.starts_with("M10") {
+                    "M10x1.25".into()
+                } else {
+                    "M8".into()
+                });
                 src.push_str(&format!(
                     "#T({:.2}, {:.2}, {})\n",
                     ex - 5.0,
@@ -418,7 +435,11 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
                 ));
             }
             if r.chance(0.5) {
-                let (sym, kind) = *r.pick(&[("◎", "concentricity"), ("↗", "runout"), ("⊥", "perpendicularity")]);
+                let (sym, kind) = *r.pick(&[
+                    ("◎", "concentricity"),
+                    ("↗", "runout"),
+                    ("⊥", "perpendicularity"),
+                ]);
                 let tol = *r.pick(&[0.01, 0.02, 0.05]);
                 gdt.push(kind.into());
                 src.push_str(&format!(
@@ -537,7 +558,11 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
             ));
             if shape != "sheet_metal" && r.chance(0.7) {
                 let t = *r.pick(&["M6", "M8", "G1/4", "M10×1,25"]);
-                let t = if !comma && t.contains(',') { "M10x1.25" } else { t };
+                let t = if !comma && t.contains(',') {
+                    "M10x1.25"
+                } else {
+                    t
+                };
                 threads.push(match t {
                     "M10×1,25" | "M10x1.25" => "M10x1.25".into(),
                     x => x.to_string(),
@@ -560,8 +585,11 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
                 ));
             }
             if r.chance(0.6) {
-                let (sym, kind) =
-                    *r.pick(&[("⏥", "flatness"), ("∥", "parallelism"), ("⊥", "perpendicularity")]);
+                let (sym, kind) = *r.pick(&[
+                    ("⏥", "flatness"),
+                    ("∥", "parallelism"),
+                    ("⊥", "perpendicularity"),
+                ]);
                 let tol = *r.pick(&[0.01, 0.02, 0.05]);
                 let datum = if kind == "flatness" { "" } else { "A" };
                 gdt.push(kind.into());
@@ -588,9 +616,15 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
             }
             let note = match shape {
                 "sheet_metal" => Some(if fr {
-                    format!("Tôle ép. {} mm, pliage à 90°, rayon intérieur 2", dec(h, comma))
+                    format!(
+                        "Tôle ép. {} mm, pliage à 90°, rayon intérieur 2",
+                        dec(h, comma)
+                    )
                 } else {
-                    format!("Sheet metal t = {} mm, bend 90°, inner radius 2", dec(h, comma))
+                    format!(
+                        "Sheet metal t = {} mm, bend 90°, inner radius 2",
+                        dec(h, comma)
+                    )
                 }),
                 "welded" => Some(if fr {
                     "Ensemble mécano-soudé : soudure MAG, cordons a4".to_string()
@@ -627,7 +661,11 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
     let part_name = (*r.pick(if fr { NAMES_FR } else { NAMES_EN })).to_string();
     let customer = (*r.pick(CUSTOMERS)).to_string();
     let scale = (*r.pick(&["1:1", "1:2", "2:1", "1:5"])).to_string();
-    let scale_written = if r.chance(0.2) { scale.replace(':', "/") } else { scale.clone() };
+    let scale_written = if r.chance(0.2) {
+        scale.replace(':', "/")
+    } else {
+        scale.clone()
+    };
     let (y, m, d) = (2023 + r.below(3), 1 + r.below(12), 1 + r.below(28));
     let date_iso = format!("{y:04}-{m:02}-{d:02}");
     let date_written = match r.below(3) {
@@ -635,7 +673,9 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
         1 => date_iso.clone(),
         _ => format!("{d:02}.{m:02}.{y}"),
     };
-    let quantity = r.chance(0.6).then(|| *r.pick(&[1u32, 2, 5, 10, 25, 50, 100, 250]));
+    let quantity = r
+        .chance(0.6)
+        .then(|| *r.pick(&[1u32, 2, 5, 10, 25, 50, 100, 250]));
     let heat = r
         .chance(0.5)
         .then(|| (*r.pick(if fr { HEAT_FR } else { HEAT_EN })).to_string());
@@ -682,9 +722,18 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
     if gt_in_title {
         cells.push(((*r.pick(lb.tol)).into(), general.clone()));
     }
-    cells.push(((*r.pick(lb.drawn)).into(), (*r.pick(&["J. Martin", "C. Roux", "A. Petit", "L. Moreau"])).into()));
+    cells.push((
+        (*r.pick(lb.drawn)).into(),
+        (*r.pick(&["J. Martin", "C. Roux", "A. Petit", "L. Moreau"])).into(),
+    ));
     if r.chance(0.5) {
-        cells.push((lb.mass.into(), format!("{} kg", dec((r.range(0.1, 5.0) * 100.0).round() / 100.0, comma))));
+        cells.push((
+            lb.mass.into(),
+            format!(
+                "{} kg",
+                dec((r.range(0.1, 5.0) * 100.0).round() / 100.0, comma)
+            ),
+        ));
     }
     cells.push((lb.sheet.into(), "1/1".into()));
     // Shuffle a little (keep the number first half the time).
@@ -695,7 +744,13 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
         }
     }
     let layout = r.below(4); // 0 label|value, 1 stacked, 2 "label : value", 3 stacked strip
-    let layout = if title_pos == 3 { 3 } else if layout == 3 { 1 } else { layout };
+    let layout = if title_pos == 3 {
+        3
+    } else if layout == 3 {
+        1
+    } else {
+        layout
+    };
     let label_size = *r.pick(&["6.5pt", "7pt", "7.5pt"]);
     let value_size = *r.pick(&["9pt", "9.5pt", "10pt"]);
     let cell_src = |l: &str, v: &str, layout: usize| -> String {
@@ -793,12 +848,25 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
         3 => (240.0, ty - 22.0),
         _ => (tx, ty - 22.0),
     };
-    let (cone_x, circ_x) = if first { (px, px + 20.0) } else { (px + 14.0, px + 4.0) };
+    let (cone_x, circ_x) = if first {
+        (px, px + 20.0)
+    } else {
+        (px + 14.0, px + 4.0)
+    };
     src.push_str(&format!(
         "#P({cone_x:.1}, {py:.1}, polygon(stroke: 0.6pt, (0mm, 1.5mm), (10mm, 0mm), (10mm, 8mm), (0mm, 6.5mm)))\n"
     ));
-    src.push_str(&format!("#C({circ_x:.1}, {:.1}, 4, th: 0.6pt)\n#C({circ_x:.1}, {:.1}, 2.2, th: 0.6pt)\n", py + 4.0, py + 4.0));
-    src.push_str(&format!("#T({:.1}, {:.1}, {}, size: 7pt)\n", px + 27.0, py + 2.5, s(proj_text)));
+    src.push_str(&format!(
+        "#C({circ_x:.1}, {:.1}, 4, th: 0.6pt)\n#C({circ_x:.1}, {:.1}, 2.2, th: 0.6pt)\n",
+        py + 4.0,
+        py + 4.0
+    ));
+    src.push_str(&format!(
+        "#T({:.1}, {:.1}, {}, size: 7pt)\n",
+        px + 27.0,
+        py + 2.5,
+        s(proj_text)
+    ));
 
     // Notes.
     let mut notes: Vec<String> = Vec::new();
@@ -809,7 +877,11 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
             format!("General tolerances: {general}")
         });
     }
-    notes.push(if fr { "Casser les angles vifs".into() } else { "Break sharp edges".into() });
+    notes.push(if fr {
+        "Casser les angles vifs".into()
+    } else {
+        "Break sharp edges".into()
+    });
     let mut critical: Vec<String> = Vec::new();
     if r.chance(0.3) {
         if fr {
@@ -822,7 +894,11 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
             critical.push("caractéristique clé".into());
         }
         if r.chance(0.5) {
-            notes.push(if fr { "Secteur aéronautique, EN 9100".into() } else { "Aerospace, EN 9100".into() });
+            notes.push(if fr {
+                "Secteur aéronautique, EN 9100".into()
+            } else {
+                "Aerospace, EN 9100".into()
+            });
             critical.push("secteur aéronautique".into());
             critical.push("EN 9100".into());
         }
@@ -834,7 +910,11 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
         _ => (20.0, 150.0),
     };
     for (i, n) in notes.iter().enumerate() {
-        src.push_str(&format!("#T({nx:.1}, {:.1}, {})\n", ny + i as f64 * 5.0, s(n)));
+        src.push_str(&format!(
+            "#T({nx:.1}, {:.1}, {})\n",
+            ny + i as f64 * 5.0,
+            s(n)
+        ));
     }
 
     let truth = Truth {

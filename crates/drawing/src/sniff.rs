@@ -5,8 +5,25 @@ use crate::model::FileKind;
 
 /// Extensions of CAD formats we store without reading (manual reading).
 const STORED_ONLY: &[&str] = &[
-    "dwg", "igs", "iges", "sldprt", "slddrw", "x_t", "x_b", "catpart", "catdrawing", "prt",
-    "ipt", "idw", "3dm", "sat", "stl", "jt", "par", "psm", "dft",
+    "dwg",
+    "igs",
+    "iges",
+    "sldprt",
+    "slddrw",
+    "x_t",
+    "x_b",
+    "catpart",
+    "catdrawing",
+    "prt",
+    "ipt",
+    "idw",
+    "3dm",
+    "sat",
+    "stl",
+    "jt",
+    "par",
+    "psm",
+    "dft",
 ];
 
 /// Content type from magic bytes only.
@@ -124,8 +141,14 @@ mod tests {
         assert_eq!(detect(png, "plan.PNG").unwrap(), FileKind::Png);
         assert_eq!(detect(png, "sans_extension").unwrap(), FileKind::Png);
         assert_eq!(detect(b"garbage", "piece.dwg").unwrap(), FileKind::Other);
-        assert!(matches!(detect(b"garbage", "x.pdf"), Err(DrawingError::UnknownFormat)));
-        assert!(matches!(detect(b"garbage", "x.txt"), Err(DrawingError::UnknownFormat)));
+        assert!(matches!(
+            detect(b"garbage", "x.pdf"),
+            Err(DrawingError::UnknownFormat)
+        ));
+        assert!(matches!(
+            detect(b"garbage", "x.txt"),
+            Err(DrawingError::UnknownFormat)
+        ));
     }
 
     #[test]

@@ -5,7 +5,14 @@ mod common;
 use std::time::{Duration, Instant};
 use usinage_drawing::{DrawingError, Limits, analyze_file, builtin_grades};
 
-fn run(bytes: &[u8], name: &str, limits: &Limits) -> (Result<usinage_drawing::DrawingAnalysis, DrawingError>, Duration) {
+fn run(
+    bytes: &[u8],
+    name: &str,
+    limits: &Limits,
+) -> (
+    Result<usinage_drawing::DrawingAnalysis, DrawingError>,
+    Duration,
+) {
     let start = Instant::now();
     let r = analyze_file(bytes, name, limits, &builtin_grades());
     (r, start.elapsed())
@@ -23,20 +30,32 @@ fn png_named_pdf_is_refused_in_french() {
     let (r, t) = run(&small_png(20, 20), "plan.pdf", &Limits::default());
     let e = r.unwrap_err();
     assert!(matches!(e, DrawingError::ExtensionMismatch { .. }));
-    assert!(e.message_fr().contains("extension « .pdf »"), "{}", e.message_fr());
+    assert!(
+        e.message_fr().contains("extension « .pdf »"),
+        "{}",
+        e.message_fr()
+    );
     assert!(e.message_fr().contains("PNG"));
     assert!(t < Duration::from_secs(1));
 }
 
 #[test]
 fn unknown_and_empty_files() {
-    for (bytes, name) in [(&b""[..], "a.pdf"), (b"hello world", "notes.txt"), (b"\x00\x01\x02", "x")] {
+    for (bytes, name) in [
+        (&b""[..], "a.pdf"),
+        (b"hello world", "notes.txt"),
+        (b"\x00\x01\x02", "x"),
+    ] {
         let (r, _) = run(bytes, name, &Limits::default());
         let e = r.unwrap_err();
         assert!(!e.message_fr().is_empty());
     }
     // A DWG is stored for manual reading, not an error.
-    let (r, _) = run(b"AC1027\0\0\0\0\0\0garbage", "piece.dwg", &Limits::default());
+    let (r, _) = run(
+        b"AC1027\0\0\0\0\0\0garbage",
+        "piece.dwg",
+        &Limits::default(),
+    );
     let a = r.unwrap();
     assert!(a.format_note.unwrap().contains("lecture manuelle"));
 }
@@ -80,7 +99,11 @@ fn corrupt_pdf() {
     if !common::tools_available("corrupt_pdf") {
         return;
     }
-    let (r, t) = run(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage \x00\xff", "abime.pdf", &Limits::default());
+    let (r, t) = run(
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage \x00\xff",
+        "abime.pdf",
+        &Limits::default(),
+    );
     let e = r.unwrap_err();
     assert!(matches!(e, DrawingError::CorruptPdf(_)), "{e:?}");
     assert!(e.message_fr().contains("endommagé"));
@@ -93,11 +116,17 @@ fn too_many_pages() {
         return;
     }
     let src = "#set page(width: 50mm, height: 50mm)\n".to_string()
-        + &(0..60).map(|i| format!("Page {i}")).collect::<Vec<_>>().join("\n#pagebreak()\n");
+        + &(0..60)
+            .map(|i| format!("Page {i}"))
+            .collect::<Vec<_>>()
+            .join("\n#pagebreak()\n");
     let pdf = usinage_drawing::corpus::render_pdf(&src, &[]).unwrap();
     let (r, t) = run(&pdf, "gros.pdf", &Limits::default());
     let e = r.unwrap_err();
-    assert!(matches!(e, DrawingError::TooManyPages { pages: 60, max: 50 }), "{e:?}");
+    assert!(
+        matches!(e, DrawingError::TooManyPages { pages: 60, max: 50 }),
+        "{e:?}"
+    );
     assert!(e.message_fr().contains("60 pages"));
     assert!(t < Duration::from_secs(5));
 }
@@ -134,7 +163,10 @@ fn memory_cap_stops_the_tool() {
     let (r, _) = run(&png, "scan.png", &limits);
     let e = r.unwrap_err();
     assert!(
-        matches!(e, DrawingError::OutOfMemory { .. } | DrawingError::ToolFailed { .. }),
+        matches!(
+            e,
+            DrawingError::OutOfMemory { .. } | DrawingError::ToolFailed { .. }
+        ),
         "{e:?}"
     );
     assert!(!e.message_fr().is_empty());
@@ -143,7 +175,12 @@ fn memory_cap_stops_the_tool() {
 #[test]
 fn random_bytes_with_drawing_extensions_never_panic() {
     let mut x: u64 = 42;
-    for (i, ext) in ["dxf", "step", "png", "jpg", "tif"].iter().cycle().take(60).enumerate() {
+    for (i, ext) in ["dxf", "step", "png", "jpg", "tif"]
+        .iter()
+        .cycle()
+        .take(60)
+        .enumerate()
+    {
         let mut v: Vec<u8> = (0..(i * 37 % 700))
             .map(|_| {
                 x ^= x << 13;
@@ -155,11 +192,19 @@ fn random_bytes_with_drawing_extensions_never_panic() {
         // Give some of them a valid magic so the parsers run on garbage.
         match *ext {
             "dxf" => v.splice(0..0, b"0\nSECTION\n2\nENTITIES\n0\nTEXT\n".iter().copied()),
-            "step" => v.splice(0..0, b"ISO-10303-21;CARTESIAN_POINT('',(1.,".iter().copied()),
+            "step" => v.splice(
+                0..0,
+                b"ISO-10303-21;CARTESIAN_POINT('',(1.,".iter().copied(),
+            ),
             "png" => v.splice(0..0, b"\x89PNG\r\n\x1a\n".iter().copied()),
             "jpg" => v.splice(0..0, [0xFFu8, 0xD8, 0xFF].iter().copied()),
             _ => v.splice(0..0, b"II*\0".iter().copied()),
         };
-        let _ = analyze_file(&v, &format!("f.{ext}"), &Limits::default(), &builtin_grades());
+        let _ = analyze_file(
+            &v,
+            &format!("f.{ext}"),
+            &Limits::default(),
+            &builtin_grades(),
+        );
     }
 }

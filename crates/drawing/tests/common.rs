@@ -14,7 +14,9 @@ pub fn tools_available(test: &str) -> bool {
         return true;
     }
     if std::env::var_os("CI").is_some() {
-        panic!("{test}: outils absents en CI : {missing:?} (apt-get install poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng)");
+        panic!(
+            "{test}: outils absents en CI : {missing:?} (apt-get install poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng)"
+        );
     }
     eprintln!(
         "SKIP {test}: outils absents {missing:?} — apt-get install poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng"

@@ -10,18 +10,50 @@ fn title_score(a: &DrawingAnalysis, t: &Truth) -> (usize, usize, Vec<String>) {
     let k = |o: &Option<usinage_drawing::Found<String>>| o.as_ref().map(|f| key(&f.value));
     let tk = |o: &Option<String>| o.as_ref().map(|v| key(v));
     let pairs = [
-        ("drawing_number", k(&a.drawing_number), tk(&t.drawing_number)),
+        (
+            "drawing_number",
+            k(&a.drawing_number),
+            tk(&t.drawing_number),
+        ),
         ("revision", k(&a.revision), tk(&t.revision)),
         ("part_name", k(&a.part_name), tk(&t.part_name)),
         ("material", k(&a.material), tk(&t.material)),
         ("customer", k(&a.customer), tk(&t.customer)),
-        ("heat_treatment", k(&a.heat_treatment), tk(&t.heat_treatment)),
-        ("surface_treatment", k(&a.surface_treatment), tk(&t.surface_treatment)),
-        ("scale", a.scale.as_ref().map(|f| f.value.clone()), t.scale.clone()),
-        ("date", a.date.as_ref().map(|f| f.value.clone()), t.date.clone()),
-        ("quantity", a.quantity.as_ref().map(|f| f.value.to_string()), t.quantity.map(|q| q.to_string())),
-        ("general_tolerance", a.general_tolerance.as_ref().map(|f| f.value.to_string()), t.general_tolerance.clone()),
-        ("material_grade", a.material_grade.as_ref().map(|f| f.value.grade_id.clone()), t.material_grade.clone()),
+        (
+            "heat_treatment",
+            k(&a.heat_treatment),
+            tk(&t.heat_treatment),
+        ),
+        (
+            "surface_treatment",
+            k(&a.surface_treatment),
+            tk(&t.surface_treatment),
+        ),
+        (
+            "scale",
+            a.scale.as_ref().map(|f| f.value.clone()),
+            t.scale.clone(),
+        ),
+        (
+            "date",
+            a.date.as_ref().map(|f| f.value.clone()),
+            t.date.clone(),
+        ),
+        (
+            "quantity",
+            a.quantity.as_ref().map(|f| f.value.to_string()),
+            t.quantity.map(|q| q.to_string()),
+        ),
+        (
+            "general_tolerance",
+            a.general_tolerance.as_ref().map(|f| f.value.to_string()),
+            t.general_tolerance.clone(),
+        ),
+        (
+            "material_grade",
+            a.material_grade.as_ref().map(|f| f.value.grade_id.clone()),
+            t.material_grade.clone(),
+        ),
     ];
     let mut wrong = vec![];
     let ok = pairs
@@ -85,11 +117,19 @@ fn raster_scan_is_deskewed_and_read() {
         .status()
         .unwrap();
     assert!(st.success());
-    let page = image::open(prefix.with_extension("png")).unwrap().into_luma8();
+    let page = image::open(prefix.with_extension("png"))
+        .unwrap()
+        .into_luma8();
     let (scan, angle) = corpus::scan(&page, 5);
     let mut png = std::io::Cursor::new(Vec::new());
     scan.write_to(&mut png, image::ImageFormat::Png).unwrap();
-    let a = analyze_file(png.get_ref(), "scan.png", &Limits::default(), &builtin_grades()).unwrap();
+    let a = analyze_file(
+        png.get_ref(),
+        "scan.png",
+        &Limits::default(),
+        &builtin_grades(),
+    )
+    .unwrap();
     let found = a.text_source;
     assert_eq!(found, Some(usinage_drawing::TextSource::Ocr));
     let (ok, total, wrong) = title_score(&a, &truth);
@@ -104,7 +144,11 @@ fn scanned_pdf_page_without_text_is_ocred() {
     }
     // A PDF whose only content is an image: typst embeds a PNG given as bytes.
     let img = image::GrayImage::from_fn(600, 200, |x, y| {
-        image::Luma([if (20..180).contains(&y) && x % 50 < 3 { 0 } else { 255 }])
+        image::Luma([if (20..180).contains(&y) && x % 50 < 3 {
+            0
+        } else {
+            255
+        }])
     });
     let mut png = std::io::Cursor::new(Vec::new());
     img.write_to(&mut png, image::ImageFormat::Png).unwrap();
@@ -120,14 +164,29 @@ fn scanned_pdf_page_without_text_is_ocred() {
 #[test]
 fn dxf_and_step_best_effort() {
     let dxf = "0\nSECTION\n2\nENTITIES\n0\nTEXT\n10\n150\n20\n10\n40\n3.5\n1\nMatière : 42CD4\n0\nTEXT\n10\n150\n20\n20\n40\n3.5\n1\nN° plan : PL-77\n0\nLINE\n10\n0\n20\n0\n11\n200\n21\n100\n0\nENDSEC\n0\nEOF\n";
-    let a = analyze_file(dxf.as_bytes(), "piece.dxf", &Limits::default(), &builtin_grades()).unwrap();
+    let a = analyze_file(
+        dxf.as_bytes(),
+        "piece.dxf",
+        &Limits::default(),
+        &builtin_grades(),
+    )
+    .unwrap();
     assert_eq!(a.material_grade.unwrap().value.grade_id, "42CrMo4");
     assert_eq!(a.drawing_number.unwrap().value, "PL-77");
     assert!(a.format_note.is_some());
     let step = "ISO-10303-21;\nDATA;\n#1=CARTESIAN_POINT('',(0.,0.,0.));\n#2=CARTESIAN_POINT('',(120.,85.,30.));\nENDSEC;\n";
-    let a = analyze_file(step.as_bytes(), "piece.step", &Limits::default(), &builtin_grades()).unwrap();
+    let a = analyze_file(
+        step.as_bytes(),
+        "piece.step",
+        &Limits::default(),
+        &builtin_grades(),
+    )
+    .unwrap();
     let e = a.envelope.clone().unwrap().value;
-    assert_eq!((e.length, e.width, e.height), (Some(120.0), Some(85.0), Some(30.0)));
+    assert_eq!(
+        (e.length, e.width, e.height),
+        (Some(120.0), Some(85.0), Some(30.0))
+    );
     let json = serde_json::to_string(&a).unwrap();
     assert!(json.contains("\"format_note\""));
 }

@@ -56,19 +56,27 @@ pub fn dimensions(text: &str) -> Vec<Hit<Dimension>> {
     static LIM: OnceLock<Regex> = OnceLock::new();
     static PLAIN: OnceLock<Regex> = OnceLock::new();
     let fit = re(&FIT, || {
-        format!(r"(?:^|[^\w.,])(?P<all>{DIA}(?P<nom>{NUM})\s?(?P<cls>JS|js|[DEFGHKMNP]|[defghkmnp])(?P<g>5|6|7|8|9|10|11))(?:$|[^\w.,/])")
+        format!(
+            r"(?:^|[^\w.,])(?P<all>{DIA}(?P<nom>{NUM})\s?(?P<cls>JS|js|[DEFGHKMNP]|[defghkmnp])(?P<g>5|6|7|8|9|10|11))(?:$|[^\w.,/])"
+        )
     });
     let pm = re(&PM, || {
         format!(r"(?:^|[^\w.,])(?P<all>{DIA}(?P<nom>{NUM})\s?(?:±|\+/-|\+-|\+ -)\s?(?P<t>{NUM}))")
     });
     let dev = re(&DEV, || {
-        format!(r"(?:^|[^\w.,])(?P<all>{DIA}(?P<nom>{NUM})\s?(?P<up>[+-]\s?{NUM}|0)\s?/\s?(?P<lo>[+-]\s?{NUM}|0))")
+        format!(
+            r"(?:^|[^\w.,])(?P<all>{DIA}(?P<nom>{NUM})\s?(?P<up>[+-]\s?{NUM}|0)\s?/\s?(?P<lo>[+-]\s?{NUM}|0))"
+        )
     });
     let lim = re(&LIM, || {
-        format!(r"(?:^|[^\w.,])(?P<all>{DIA}(?P<a>\d{{1,4}}[.,]\d{{1,3}})\s?/\s?(?P<b>\d{{1,4}}[.,]\d{{1,3}}))(?:$|[^\w.,])")
+        format!(
+            r"(?:^|[^\w.,])(?P<all>{DIA}(?P<a>\d{{1,4}}[.,]\d{{1,3}})\s?/\s?(?P<b>\d{{1,4}}[.,]\d{{1,3}}))(?:$|[^\w.,])"
+        )
     });
     let plain = re(&PLAIN, || {
-        format!(r"(?:^|[\s|(])(?P<all>(?P<pre>[Ø@øØ⌀∅]|R)\s?(?P<nom>{NUM})|(?P<bare>{NUM}))(?:$|[\s|)])")
+        format!(
+            r"(?:^|[\s|(])(?P<all>(?P<pre>[Ø@øØ⌀∅]|R)\s?(?P<nom>{NUM})|(?P<bare>{NUM}))(?:$|[\s|)])"
+        )
     });
     let mut hits: Vec<Hit<Dimension>> = Vec::new();
     let mut taken: Vec<(usize, usize)> = Vec::new();
@@ -357,12 +365,33 @@ fn fmt(v: f64) -> String {
 /// ISO 261 coarse pitch for the usual sizes.
 pub fn coarse_pitch(d: f64) -> Option<f64> {
     const T: &[(f64, f64)] = &[
-        (1.0, 0.25), (1.2, 0.25), (1.6, 0.35), (2.0, 0.4), (2.5, 0.45), (3.0, 0.5), (4.0, 0.7),
-        (5.0, 0.8), (6.0, 1.0), (8.0, 1.25), (10.0, 1.5), (12.0, 1.75), (14.0, 2.0), (16.0, 2.0),
-        (18.0, 2.5), (20.0, 2.5), (22.0, 2.5), (24.0, 3.0), (27.0, 3.0), (30.0, 3.5), (36.0, 4.0),
-        (42.0, 4.5), (48.0, 5.0),
+        (1.0, 0.25),
+        (1.2, 0.25),
+        (1.6, 0.35),
+        (2.0, 0.4),
+        (2.5, 0.45),
+        (3.0, 0.5),
+        (4.0, 0.7),
+        (5.0, 0.8),
+        (6.0, 1.0),
+        (8.0, 1.25),
+        (10.0, 1.5),
+        (12.0, 1.75),
+        (14.0, 2.0),
+        (16.0, 2.0),
+        (18.0, 2.5),
+        (20.0, 2.5),
+        (22.0, 2.5),
+        (24.0, 3.0),
+        (27.0, 3.0),
+        (30.0, 3.5),
+        (36.0, 4.0),
+        (42.0, 4.5),
+        (48.0, 5.0),
     ];
-    T.iter().find(|(s, _)| (*s - d).abs() < 1e-9).map(|(_, p)| *p)
+    T.iter()
+        .find(|(s, _)| (*s - d).abs() < 1e-9)
+        .map(|(_, p)| *p)
 }
 
 /// GD&T frames written with the ISO 1101 symbol or the characteristic's name (FR/EN),
@@ -420,7 +449,11 @@ pub fn gdt(text: &str) -> Vec<Hit<GdtFrame>> {
             },
             start: all.start(),
             end: all.end(),
-            confidence: if k.chars().count() == 1 || k == "//" { 0.85 } else { 0.8 },
+            confidence: if k.chars().count() == 1 || k == "//" {
+                0.85
+            } else {
+                0.8
+            },
         });
     }
     out
@@ -490,10 +523,11 @@ mod tests {
 
     #[test]
     fn thread_designations() {
-        let t: Vec<String> = threads("4x M8 ; M10×1,25 ; G1/4 ; 1/4-20 UNC ; M6-6H ; ISO 2768-mK ; Ø20 H7")
-            .into_iter()
-            .map(|h| h.value.designation)
-            .collect();
+        let t: Vec<String> =
+            threads("4x M8 ; M10×1,25 ; G1/4 ; 1/4-20 UNC ; M6-6H ; ISO 2768-mK ; Ø20 H7")
+                .into_iter()
+                .map(|h| h.value.designation)
+                .collect();
         assert_eq!(t, vec!["M8", "M10x1.25", "G1/4", "1/4-20 UNC", "M6"]);
         assert_eq!(threads("M8")[0].value.pitch_mm, Some(1.25));
     }

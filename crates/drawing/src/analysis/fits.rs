@@ -40,8 +40,12 @@ const G_ES: [f64; 13] = [
 ];
 const K_EI: [f64; 13] = [0., 1., 1., 1., 2., 2., 2., 3., 3., 4., 4., 4., 5.];
 const M_EI: [f64; 13] = [2., 4., 6., 7., 8., 9., 11., 13., 15., 17., 20., 21., 23.];
-const N_EI: [f64; 13] = [4., 8., 10., 12., 15., 17., 20., 23., 27., 31., 34., 37., 40.];
-const P_EI: [f64; 13] = [6., 12., 15., 18., 22., 26., 32., 37., 43., 50., 56., 62., 68.];
+const N_EI: [f64; 13] = [
+    4., 8., 10., 12., 15., 17., 20., 23., 27., 31., 34., 37., 40.,
+];
+const P_EI: [f64; 13] = [
+    6., 12., 15., 18., 22., 26., 32., 37., 43., 50., 56., 62., 68.,
+];
 
 /// Δ (µm) for IT5..IT8 per range (special hole rule).
 const DELTA: [[f64; 4]; 13] = [
@@ -70,7 +74,9 @@ fn range_index(size: f64) -> Option<usize> {
 /// Standard tolerance IT`grade` (5–11) in µm.
 pub fn it(size: f64, grade: u8) -> Option<f64> {
     let r = range_index(size)?;
-    (5..=11).contains(&grade).then(|| IT[r][(grade - 5) as usize])
+    (5..=11)
+        .contains(&grade)
+        .then(|| IT[r][(grade - 5) as usize])
 }
 
 /// Upper and lower deviations (µm) of a tolerance class such as "H7", "g6", "JS8".
@@ -92,7 +98,11 @@ pub fn deviations(size: f64, class: &str) -> Option<(f64, f64)> {
             "h" => (0.0, -t),
             "js" => (t / 2.0, -t / 2.0),
             "k" => {
-                let ei = if (4..=7).contains(&grade) { K_EI[r] } else { 0.0 };
+                let ei = if (4..=7).contains(&grade) {
+                    K_EI[r]
+                } else {
+                    0.0
+                };
                 (ei + t, ei)
             }
             "m" => (M_EI[r] + t, M_EI[r]),
@@ -146,10 +156,7 @@ pub fn deviations(size: f64, class: &str) -> Option<(f64, f64)> {
 /// Limits in mm (min, max) of `size` with `class`.
 pub fn limits(size: f64, class: &str) -> Option<(f64, f64)> {
     let (up, lo) = deviations(size, class)?;
-    Some((
-        round3(size + lo / 1000.0),
-        round3(size + up / 1000.0),
-    ))
+    Some((round3(size + lo / 1000.0), round3(size + up / 1000.0)))
 }
 
 fn round3(v: f64) -> f64 {

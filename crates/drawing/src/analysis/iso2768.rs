@@ -142,7 +142,10 @@ mod tests {
     #[test]
     fn notes() {
         assert_eq!(gt("ISO 2768-mK"), Some((Some('m'), Some('K'), false)));
-        assert_eq!(gt("Tolérances générales : ISO 2768-m"), Some((Some('m'), None, false)));
+        assert_eq!(
+            gt("Tolérances générales : ISO 2768-m"),
+            Some((Some('m'), None, false))
+        );
         assert_eq!(gt("ISO 2768-mK-E"), Some((Some('m'), Some('K'), true)));
         assert_eq!(gt("DIN ISO 2768-1 m"), Some((Some('m'), None, false)));
         assert_eq!(gt("ISO 2768 - f H"), Some((Some('f'), Some('H'), false)));

@@ -75,7 +75,15 @@ pub fn match_material(raw: &str, grades: &[GradeSynonyms]) -> Option<(String, f3
     }
     // Whole-text keys plus keys of each token / token pair (e.g. "Acier 42CrMo4 trempé").
     let tokens: Vec<&str> = raw
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',' || c == ';' || c == '/' || c == '+')
+        .split(|c: char| {
+            c.is_whitespace()
+                || c == '('
+                || c == ')'
+                || c == ','
+                || c == ';'
+                || c == '/'
+                || c == '+'
+        })
         .filter(|t| !t.is_empty())
         .collect();
     let mut keys: Vec<String> = vec![raw_key.clone()];
@@ -132,7 +140,15 @@ pub fn match_material(raw: &str, grades: &[GradeSynonyms]) -> Option<(String, f3
     best.map(|(id, c, _)| (id, c))
 }
 
-fn g(id: &str, afnor: &[&str], num: &[&str], en: &[&str], aisi: &[&str], din: &[&str], syn: &[&str]) -> GradeSynonyms {
+fn g(
+    id: &str,
+    afnor: &[&str],
+    num: &[&str],
+    en: &[&str],
+    aisi: &[&str],
+    din: &[&str],
+    syn: &[&str],
+) -> GradeSynonyms {
     let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect();
     GradeSynonyms {
         grade_id: id.into(),
@@ -148,26 +164,186 @@ fn g(id: &str, afnor: &[&str], num: &[&str], en: &[&str], aisi: &[&str], din: &[
 /// The NORMS §5.1 table, for tests, the corpus and as a default for callers without grades.
 pub fn builtin_grades() -> Vec<GradeSynonyms> {
     vec![
-        g("S235JR", &["E24-2"], &["1.0038", "1.0037"], &["S235JR"], &["A36", "1015"], &["St37-2", "RSt37-2"], &[]),
-        g("C45", &["XC48", "XC45"], &["1.0503", "1.1191"], &["C45", "C45E"], &["1045"], &["Ck45"], &[]),
-        g("42CrMo4", &["42CD4"], &["1.7225"], &["42CrMo4"], &["4140", "4142"], &[], &[]),
-        g("35NiCrMo16", &["35NCD16"], &["1.6773"], &["35NiCrMo16"], &[], &[], &[]),
-        g("100Cr6", &["100C6"], &["1.3505"], &["100Cr6"], &["52100"], &[], &[]),
-        g("X5CrNi18-10", &["Z7CN18-09", "Z6CN18-09"], &["1.4301"], &["X5CrNi18-10"], &["304", "S30400"], &[], &["inox 304"]),
-        g("X2CrNi18-9", &["Z3CN18-10", "Z2CN18-10"], &["1.4307", "1.4306"], &["X2CrNi18-9"], &["304L", "S30403"], &["X2CrNi19-11"], &["inox 304L"]),
-        g("X2CrNiMo17-12-2", &["Z3CND17-12-02", "Z2CND17-12"], &["1.4404"], &["X2CrNiMo17-12-2"], &["316L", "S31603"], &[], &["inox 316L"]),
-        g("X17CrNi16-2", &["Z15CN16-02"], &["1.4057"], &["X17CrNi16-2"], &["431", "S43100"], &["X20CrNi17-2", "X19CrNi17-2"], &[]),
-        g("2017A", &["A-U4G", "AU4G"], &["AW-2017A"], &["AlCu4MgSi(A)", "AlCu4MgSi"], &["2017"], &["AlCuMg1", "3.1325"], &["dural"]),
-        g("2024", &["A-U4G1", "AU4G1"], &["AW-2024"], &["AlCu4Mg1"], &["2024"], &["AlCuMg2", "3.1355"], &[]),
-        g("5083", &["A-G4,5MC", "AG4.5MC"], &["AW-5083"], &["AlMg4,5Mn0,7"], &["5083"], &["AlMg4,5Mn", "3.3547"], &[]),
-        g("6061", &["A-GSUC"], &["AW-6061"], &["AlMg1SiCu"], &["6061"], &["AlMgSiCu", "3.3211"], &[]),
-        g("6082", &["A-SGM0,7"], &["AW-6082"], &["AlSi1MgMn"], &["6082"], &["AlMgSi1", "3.2315"], &[]),
-        g("7075", &["A-Z5GU", "AZ5GU"], &["AW-7075"], &["AlZn5,5MgCu"], &["7075"], &["AlZnMgCu1,5", "3.4365"], &[]),
-        g("Ti-6Al-4V", &["T-A6V", "TA6V"], &["3.7165", "3.7164"], &["Ti-6Al-4V", "TiAl6V4"], &["Grade 5", "R56400"], &[], &["titane grade 5", "Ti grade 5"]),
-        g("CuZn39Pb3", &[], &["CW614N"], &["CuZn39Pb3"], &["C38500"], &["2.0401"], &["laiton décolletage"]),
-        g("CuSn8", &["UE8P"], &["CW453K"], &["CuSn8"], &["C52100"], &["2.1030"], &["bronze phosphoreux"]),
-        g("POM", &[], &[], &["POM-C", "POM-H", "POM"], &["Delrin"], &[], &["acétal", "polyacétal"]),
-        g("PA6", &[], &[], &["PA6", "PA 6"], &["Nylon 6"], &[], &["polyamide 6"]),
+        g(
+            "S235JR",
+            &["E24-2"],
+            &["1.0038", "1.0037"],
+            &["S235JR"],
+            &["A36", "1015"],
+            &["St37-2", "RSt37-2"],
+            &[],
+        ),
+        g(
+            "C45",
+            &["XC48", "XC45"],
+            &["1.0503", "1.1191"],
+            &["C45", "C45E"],
+            &["1045"],
+            &["Ck45"],
+            &[],
+        ),
+        g(
+            "42CrMo4",
+            &["42CD4"],
+            &["1.7225"],
+            &["42CrMo4"],
+            &["4140", "4142"],
+            &[],
+            &[],
+        ),
+        g(
+            "35NiCrMo16",
+            &["35NCD16"],
+            &["1.6773"],
+            &["35NiCrMo16"],
+            &[],
+            &[],
+            &[],
+        ),
+        g(
+            "100Cr6",
+            &["100C6"],
+            &["1.3505"],
+            &["100Cr6"],
+            &["52100"],
+            &[],
+            &[],
+        ),
+        g(
+            "X5CrNi18-10",
+            &["Z7CN18-09", "Z6CN18-09"],
+            &["1.4301"],
+            &["X5CrNi18-10"],
+            &["304", "S30400"],
+            &[],
+            &["inox 304"],
+        ),
+        g(
+            "X2CrNi18-9",
+            &["Z3CN18-10", "Z2CN18-10"],
+            &["1.4307", "1.4306"],
+            &["X2CrNi18-9"],
+            &["304L", "S30403"],
+            &["X2CrNi19-11"],
+            &["inox 304L"],
+        ),
+        g(
+            "X2CrNiMo17-12-2",
+            &["Z3CND17-12-02", "Z2CND17-12"],
+            &["1.4404"],
+            &["X2CrNiMo17-12-2"],
+            &["316L", "S31603"],
+            &[],
+            &["inox 316L"],
+        ),
+        g(
+            "X17CrNi16-2",
+            &["Z15CN16-02"],
+            &["1.4057"],
+            &["X17CrNi16-2"],
+            &["431", "S43100"],
+            &["X20CrNi17-2", "X19CrNi17-2"],
+            &[],
+        ),
+        g(
+            "2017A",
+            &["A-U4G", "AU4G"],
+            &["AW-2017A"],
+            &["AlCu4MgSi(A)", "AlCu4MgSi"],
+            &["2017"],
+            &["AlCuMg1", "3.1325"],
+            &["dural"],
+        ),
+        g(
+            "2024",
+            &["A-U4G1", "AU4G1"],
+            &["AW-2024"],
+            &["AlCu4Mg1"],
+            &["2024"],
+            &["AlCuMg2", "3.1355"],
+            &[],
+        ),
+        g(
+            "5083",
+            &["A-G4,5MC", "AG4.5MC"],
+            &["AW-5083"],
+            &["AlMg4,5Mn0,7"],
+            &["5083"],
+            &["AlMg4,5Mn", "3.3547"],
+            &[],
+        ),
+        g(
+            "6061",
+            &["A-GSUC"],
+            &["AW-6061"],
+            &["AlMg1SiCu"],
+            &["6061"],
+            &["AlMgSiCu", "3.3211"],
+            &[],
+        ),
+        g(
+            "6082",
+            &["A-SGM0,7"],
+            &["AW-6082"],
+            &["AlSi1MgMn"],
+            &["6082"],
+            &["AlMgSi1", "3.2315"],
+            &[],
+        ),
+        g(
+            "7075",
+            &["A-Z5GU", "AZ5GU"],
+            &["AW-7075"],
+            &["AlZn5,5MgCu"],
+            &["7075"],
+            &["AlZnMgCu1,5", "3.4365"],
+            &[],
+        ),
+        g(
+            "Ti-6Al-4V",
+            &["T-A6V", "TA6V"],
+            &["3.7165", "3.7164"],
+            &["Ti-6Al-4V", "TiAl6V4"],
+            &["Grade 5", "R56400"],
+            &[],
+            &["titane grade 5", "Ti grade 5"],
+        ),
+        g(
+            "CuZn39Pb3",
+            &[],
+            &["CW614N"],
+            &["CuZn39Pb3"],
+            &["C38500"],
+            &["2.0401"],
+            &["laiton décolletage"],
+        ),
+        g(
+            "CuSn8",
+            &["UE8P"],
+            &["CW453K"],
+            &["CuSn8"],
+            &["C52100"],
+            &["2.1030"],
+            &["bronze phosphoreux"],
+        ),
+        g(
+            "POM",
+            &[],
+            &[],
+            &["POM-C", "POM-H", "POM"],
+            &["Delrin"],
+            &[],
+            &["acétal", "polyacétal"],
+        ),
+        g(
+            "PA6",
+            &[],
+            &[],
+            &["PA6", "PA 6"],
+            &["Nylon 6"],
+            &[],
+            &["polyamide 6"],
+        ),
     ]
 }
 
@@ -181,7 +357,16 @@ mod tests {
 
     #[test]
     fn synonyms() {
-        for raw in ["X2CrNi18-9", "304 L", "AISI 304L", "1.4307", "Z2CN18-10", "x2 cr ni 18 9", "Inox 304L", "W.-Nr. 1.4307"] {
+        for raw in [
+            "X2CrNi18-9",
+            "304 L",
+            "AISI 304L",
+            "1.4307",
+            "Z2CN18-10",
+            "x2 cr ni 18 9",
+            "Inox 304L",
+            "W.-Nr. 1.4307",
+        ] {
             assert_eq!(m(raw).as_deref(), Some("X2CrNi18-9"), "{raw}");
         }
         assert_eq!(m("AISI 304").as_deref(), Some("X5CrNi18-10"));

@@ -16,20 +16,78 @@ use text::{Row, RowText, key, norm};
 use title::Field;
 
 const HEAT: &[&str] = &[
-    "trempe", "revenu", "cementation", "cemente", "nitruration", "nitrure", "recuit",
-    "normalisation", "detente", "detensionnement", "carbonitruration", "induction", "hrc",
-    "quench", "temper", "hardened", "hardening", "carburiz", "nitrid", "anneal", "stress reliev",
-    "through harden", "case harden", "vieillissement", "mise en solution",
+    "trempe",
+    "revenu",
+    "cementation",
+    "cemente",
+    "nitruration",
+    "nitrure",
+    "recuit",
+    "normalisation",
+    "detente",
+    "detensionnement",
+    "carbonitruration",
+    "induction",
+    "hrc",
+    "quench",
+    "temper",
+    "hardened",
+    "hardening",
+    "carburiz",
+    "nitrid",
+    "anneal",
+    "stress reliev",
+    "through harden",
+    "case harden",
+    "vieillissement",
+    "mise en solution",
 ];
 const SURFACE: &[&str] = &[
-    "anodis", "anodiz", "oxydation anodique", "zingage", "zingue", "zinc", "passivation",
-    "passive", "passivat", "peinture", "peint", "paint", "chromage", "chrome", "chromat",
-    "nickel", "phosphat", "brunissage", "noircissement", "black oxide", "galvanis", "galvaniz",
-    "alodine", "sablage", "microbillage", "bead blast", "electropol", "cataphorese",
-    "powder coat", "thermolaquage", "hard anodi", "trivalent",
+    "anodis",
+    "anodiz",
+    "oxydation anodique",
+    "zingage",
+    "zingue",
+    "zinc",
+    "passivation",
+    "passive",
+    "passivat",
+    "peinture",
+    "peint",
+    "paint",
+    "chromage",
+    "chrome",
+    "chromat",
+    "nickel",
+    "phosphat",
+    "brunissage",
+    "noircissement",
+    "black oxide",
+    "galvanis",
+    "galvaniz",
+    "alodine",
+    "sablage",
+    "microbillage",
+    "bead blast",
+    "electropol",
+    "cataphorese",
+    "powder coat",
+    "thermolaquage",
+    "hard anodi",
+    "trivalent",
 ];
 const NONE_WORDS: &[&str] = &[
-    "sans", "neant", "none", "aucun", "aucune", "n a", "na", "nil", "-", "brut", "as machined",
+    "sans",
+    "neant",
+    "none",
+    "aucun",
+    "aucune",
+    "n a",
+    "na",
+    "nil",
+    "-",
+    "brut",
+    "as machined",
 ];
 
 fn has_any(text: &str, words: &[&str]) -> bool {
@@ -39,7 +97,9 @@ fn has_any(text: &str, words: &[&str]) -> bool {
 
 fn is_none_value(v: &str) -> bool {
     let k = key(v);
-    k.is_empty() || NONE_WORDS.contains(&k.as_str()) || v.trim().chars().all(|c| "-—–/_.".contains(c))
+    k.is_empty()
+        || NONE_WORDS.contains(&k.as_str())
+        || v.trim().chars().all(|c| "-—–/_.".contains(c))
 }
 
 struct Cand {
@@ -68,7 +128,11 @@ fn iso_date(s: &str) -> Option<String> {
     }
     let (a, b, c) = (digits[0], digits[1], digits[2]);
     let (y, m, d) = if a.len() == 4 {
-        (a.parse::<u32>().ok()?, b.parse::<u32>().ok()?, c.parse::<u32>().ok()?)
+        (
+            a.parse::<u32>().ok()?,
+            b.parse::<u32>().ok()?,
+            c.parse::<u32>().ok()?,
+        )
     } else if c.len() == 4 || c.len() == 2 {
         let y: u32 = c.parse().ok()?;
         let y = if y < 100 { 2000 + y } else { y };
@@ -118,7 +182,10 @@ fn quantity_of(s: &str) -> Option<u32> {
 }
 
 fn revision_of(s: &str) -> Option<String> {
-    let t = s.split_whitespace().next()?.trim_matches(|c: char| !c.is_alphanumeric());
+    let t = s
+        .split_whitespace()
+        .next()?
+        .trim_matches(|c: char| !c.is_alphanumeric());
     (!t.is_empty() && t.chars().count() <= 3 && t.chars().all(|c| c.is_alphanumeric()))
         .then(|| t.to_uppercase())
 }
@@ -208,7 +275,11 @@ pub fn analyze_pages(
             }
             Field::HeatTreatment => {
                 let ok = has_any(&v.text, HEAT);
-                push(Field::HeatTreatment, v.text.clone(), if ok { 1.0 } else { 0.7 });
+                push(
+                    Field::HeatTreatment,
+                    v.text.clone(),
+                    if ok { 1.0 } else { 0.7 },
+                );
             }
             Field::SurfaceTreatment => {
                 if has_any(&v.text, SURFACE) {
@@ -287,8 +358,9 @@ pub fn analyze_pages(
     let row_texts: Vec<RowText> = rows.iter().map(RowText::new).collect();
 
     // General tolerance: labelled value first, else any "2768" note.
-    let gt_label = best(Field::GeneralTolerance)
-        .and_then(|f| iso2768::parse(&f.value).map(|(g, _, _)| found(g, f.confidence, f.page, f.bbox)));
+    let gt_label = best(Field::GeneralTolerance).and_then(|f| {
+        iso2768::parse(&f.value).map(|(g, _, _)| found(g, f.confidence, f.page, f.bbox))
+    });
     a.general_tolerance = gt_label.or_else(|| {
         rows.iter().zip(&row_texts).find_map(|(r, t)| {
             let (g, s, e): (GeneralTolerance, usize, usize) = iso2768::parse(&t.text)?;
@@ -298,7 +370,10 @@ pub fn analyze_pages(
     });
 
     // Treatments written in notes without a label (lower confidence).
-    for (field, words) in [(Field::HeatTreatment, HEAT), (Field::SurfaceTreatment, SURFACE)] {
+    for (field, words) in [
+        (Field::HeatTreatment, HEAT),
+        (Field::SurfaceTreatment, SURFACE),
+    ] {
         let slot = match field {
             Field::HeatTreatment => &mut a.heat_treatment,
             _ => &mut a.surface_treatment,
@@ -373,25 +448,28 @@ pub fn analyze_pages(
         let threads = features::threads(&t.text);
         for h in &threads {
             let (bbox, conf) = t.locate(r, h.start, h.end);
-            a.threads.push(found(h.value.clone(), h.confidence * conf, r.page, bbox));
+            a.threads
+                .push(found(h.value.clone(), h.confidence * conf, r.page, bbox));
         }
         for h in features::roughness(&t.text) {
             let (bbox, conf) = t.locate(r, h.start, h.end);
-            a.roughness.push(found(h.value, h.confidence * conf, r.page, bbox));
+            a.roughness
+                .push(found(h.value, h.confidence * conf, r.page, bbox));
         }
         let gdt = features::gdt(&t.text);
         for h in &gdt {
             let (bbox, conf) = t.locate(r, h.start, h.end);
-            a.gdt.push(found(h.value.clone(), h.confidence * conf, r.page, bbox));
+            a.gdt
+                .push(found(h.value.clone(), h.confidence * conf, r.page, bbox));
         }
         if label_row || note_row {
             continue;
         }
         for h in features::dimensions(&t.text) {
-            let inside = |ranges: &[(usize, usize)]| {
-                ranges.iter().any(|&(s, e)| h.start < e && h.end > s)
-            };
-            let thread_ranges: Vec<(usize, usize)> = threads.iter().map(|x| (x.start, x.end)).collect();
+            let inside =
+                |ranges: &[(usize, usize)]| ranges.iter().any(|&(s, e)| h.start < e && h.end > s);
+            let thread_ranges: Vec<(usize, usize)> =
+                threads.iter().map(|x| (x.start, x.end)).collect();
             let gdt_ranges: Vec<(usize, usize)> = gdt.iter().map(|x| (x.start, x.end)).collect();
             if inside(&thread_ranges) || inside(&gdt_ranges) {
                 continue;
@@ -414,7 +492,8 @@ pub fn analyze_pages(
             if in_title(&bbox) {
                 continue;
             }
-            a.dimensions.push(found(h.value, h.confidence * conf, r.page, bbox));
+            a.dimensions
+                .push(found(h.value, h.confidence * conf, r.page, bbox));
         }
     }
 
@@ -438,7 +517,11 @@ pub fn analyze_pages(
         }
     }
 
-    let all_text = row_texts.iter().map(|t| norm(&t.text)).collect::<Vec<_>>().join("\n");
+    let all_text = row_texts
+        .iter()
+        .map(|t| norm(&t.text))
+        .collect::<Vec<_>>()
+        .join("\n");
     shape_and_envelope(&mut a, &all_text);
     a
 }
@@ -467,8 +550,13 @@ fn contains_word(hay: &str, pat: &str) -> bool {
     while let Some(i) = hay[from..].find(pat) {
         let s = from + i;
         let e = s + pat.len();
-        let ok_before = s == 0 || !hay[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric());
-        let ok_after = e >= hay.len() || !hay[e..].chars().next().is_some_and(|c| c.is_alphanumeric());
+        let ok_before = s == 0
+            || !hay[..s]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric());
+        let ok_after =
+            e >= hay.len() || !hay[e..].chars().next().is_some_and(|c| c.is_alphanumeric());
         if ok_before && ok_after {
             return true;
         }
@@ -508,9 +596,23 @@ pub fn projection_of(n: &str) -> Option<Projection> {
     }
 }
 
-const WELD: &[&str] = &["mecano-soude", "mecanosoude", "soudure", "soude", "weld", "cordon"];
+const WELD: &[&str] = &[
+    "mecano-soude",
+    "mecanosoude",
+    "soudure",
+    "soude",
+    "weld",
+    "cordon",
+];
 const SHEET: &[&str] = &[
-    "tole", "pliage", "plie", "developpe", "sheet metal", "bend", "folded", "epaisseur tole",
+    "tole",
+    "pliage",
+    "plie",
+    "developpe",
+    "sheet metal",
+    "bend",
+    "folded",
+    "epaisseur tole",
 ];
 
 fn shape_and_envelope(a: &mut DrawingAnalysis, all_text: &str) {
@@ -527,13 +629,25 @@ fn shape_and_envelope(a: &mut DrawingAnalysis, all_text: &str) {
         .filter(|d| d.value.tolerance.is_none())
         .collect();
     let dims = if plain.len() >= 3 { plain } else { all.clone() };
-    let dia: Vec<f64> = all.iter().filter(|d| d.value.diameter).map(|d| d.value.nominal).collect();
-    let mut lin: Vec<f64> = dims.iter().filter(|d| !d.value.diameter).map(|d| d.value.nominal).collect();
+    let dia: Vec<f64> = all
+        .iter()
+        .filter(|d| d.value.diameter)
+        .map(|d| d.value.nominal)
+        .collect();
+    let mut lin: Vec<f64> = dims
+        .iter()
+        .filter(|d| !d.value.diameter)
+        .map(|d| d.value.nominal)
+        .collect();
     lin.sort_by(|a, b| b.total_cmp(a));
     lin.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
     let max_dia = dia.iter().copied().fold(0.0, f64::max);
     let max_lin = lin.first().copied().unwrap_or(0.0);
-    let page_box = a.dimensions.first().map(|d| (d.page, d.bbox)).unwrap_or((1, BBox::default()));
+    let page_box = a
+        .dimensions
+        .first()
+        .map(|d| (d.page, d.bbox))
+        .unwrap_or((1, BBox::default()));
     let has_words = |ws: &[&str]| ws.iter().any(|w| contains_word(all_text, w));
     let (shape, conf) = if has_words(WELD) {
         (Some(ShapeClass::Welded), 0.75)
@@ -598,15 +712,24 @@ mod tests {
             split_treatments("Trempe revenu 45 HRC + zingage"),
             (Some("Trempe revenu 45 HRC".into()), Some("zingage".into()))
         );
-        assert_eq!(split_treatments("Anodisation noire"), (None, Some("Anodisation noire".into())));
+        assert_eq!(
+            split_treatments("Anodisation noire"),
+            (None, Some("Anodisation noire".into()))
+        );
         assert!(is_none_value("Sans"));
         assert!(is_none_value("—"));
     }
 
     #[test]
     fn projection_text() {
-        assert_eq!(projection_of("projection europeenne"), Some(Projection::FirstAngle));
-        assert_eq!(projection_of("third angle projection"), Some(Projection::ThirdAngle));
+        assert_eq!(
+            projection_of("projection europeenne"),
+            Some(Projection::FirstAngle)
+        );
+        assert_eq!(
+            projection_of("third angle projection"),
+            Some(Projection::ThirdAngle)
+        );
         assert_eq!(projection_of("iso-a"), Some(Projection::ThirdAngle));
         assert_eq!(projection_of("isometric view"), None);
         assert!(contains_word("kc", "kc"));

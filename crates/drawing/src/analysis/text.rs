@@ -201,7 +201,10 @@ mod tests {
 
     #[test]
     fn normalises() {
-        assert_eq!(norm("  Matière :  Acier\u{a0}Inox "), "matiere : acier inox");
+        assert_eq!(
+            norm("  Matière :  Acier\u{a0}Inox "),
+            "matiere : acier inox"
+        );
         assert_eq!(key("N° plan:"), "n plan");
         assert_eq!(levenshtein("matiere", "matlere"), 1);
         assert!(similarity("abc", "abd") > 0.6);

@@ -118,7 +118,13 @@ fn token_key(text: &str) -> String {
     let lower = t.to_lowercase();
     if lower.starts_with('n')
         && t.chars().count() <= 3
-        && (lower.contains('°') || lower.contains('º') || lower.contains('*') || lower == "no." || lower == "no" || lower == "n" || lower == "n?")
+        && (lower.contains('°')
+            || lower.contains('º')
+            || lower.contains('*')
+            || lower == "no."
+            || lower == "no"
+            || lower == "n"
+            || lower == "n?")
     {
         return "no".into();
     }
@@ -193,8 +199,8 @@ pub fn find_labels(rows: &[Row]) -> Vec<LabelHit> {
                         .iter()
                         .skip(1)
                         .fold(row.words[ws].bbox, |a, w| a.union(&w.bbox));
-                    let conf = row.words[ws..we].iter().map(|w| w.conf).sum::<f32>()
-                        / (we - ws) as f32;
+                    let conf =
+                        row.words[ws..we].iter().map(|w| w.conf).sum::<f32>() / (we - ws) as f32;
                     hits.push(LabelHit {
                         field: *field,
                         row: ri,
@@ -224,7 +230,8 @@ pub fn find_labels(rows: &[Row]) -> Vec<LabelHit> {
 /// word(s) on one row, the rest just below, left-aligned.
 fn merge_wrapped_labels(rows: &[Row], hits: &mut Vec<LabelHit>, sorted: &[&(Field, &str)]) {
     let used = |hits: &Vec<LabelHit>, ri: usize, wi: usize| {
-        hits.iter().any(|l| l.row == ri && wi >= l.start && wi < l.end)
+        hits.iter()
+            .any(|l| l.row == ri && wi >= l.start && wi < l.end)
     };
     let mut extra: Vec<LabelHit> = Vec::new();
     for (ri, row) in rows.iter().enumerate() {
@@ -243,7 +250,10 @@ fn merge_wrapped_labels(rows: &[Row], hits: &mut Vec<LabelHit>, sorted: &[&(Fiel
                 if !(-0.2 * h..=0.9 * h).contains(&dy) {
                     return None;
                 }
-                let wj = r.words.iter().position(|x| (x.bbox.x0 - w.bbox.x0).abs() < h)?;
+                let wj = r
+                    .words
+                    .iter()
+                    .position(|x| (x.bbox.x0 - w.bbox.x0).abs() < h)?;
                 Some((rj, wj))
             }) else {
                 continue;
@@ -321,7 +331,9 @@ pub struct ValueHit {
 
 fn is_sep(w: &Word) -> bool {
     let t = w.text.trim();
-    t.chars().all(|c| matches!(c, ':' | '.' | '-' | '|' | '=' | '_' | ';')) && !t.is_empty()
+    t.chars()
+        .all(|c| matches!(c, ':' | '.' | '-' | '|' | '=' | '_' | ';'))
+        && !t.is_empty()
 }
 
 fn join(words: &[&Word]) -> Option<ValueHit> {
@@ -338,7 +350,11 @@ fn join(words: &[&Word]) -> Option<ValueHit> {
         bbox = bbox.union(&w.bbox);
         conf += w.conf;
     }
-    let text = text.trim().trim_matches(|c| c == ':' || c == '|').trim().to_string();
+    let text = text
+        .trim()
+        .trim_matches(|c| c == ':' || c == '|')
+        .trim()
+        .to_string();
     (!text.is_empty()).then(|| ValueHit {
         text,
         bbox,
@@ -492,14 +508,18 @@ pub fn value_of(rows: &[Row], labels: &[LabelHit], label: &LabelHit) -> Option<V
                 && r.page == row.page
                 && r.bbox.y0 > last_y1 - 0.3 * lh
                 && r.bbox.y0 - last_y1 < 0.9 * lh
-                && r.words.iter().any(|w| w.bbox.x0 >= left && w.bbox.x0 < value.bbox.x1)
+                && r.words
+                    .iter()
+                    .any(|w| w.bbox.x0 >= left && w.bbox.x0 < value.bbox.x1)
         });
         let Some((ri, r)) = next else { break };
         let cont: Vec<(usize, &Word)> = r
             .words
             .iter()
             .enumerate()
-            .filter(|(_, w)| w.bbox.x0 >= left && w.bbox.x1 <= limit_x.max(value.bbox.x1 + 2.0 * lh))
+            .filter(|(_, w)| {
+                w.bbox.x0 >= left && w.bbox.x1 <= limit_x.max(value.bbox.x1 + 2.0 * lh)
+            })
             .collect();
         if cont.is_empty() || cont.iter().any(|(wi, _)| is_label_word(ri, *wi)) {
             break;
@@ -584,11 +604,19 @@ mod tests {
 
     #[test]
     fn ocr_noisy_labels() {
-        let p = page(&[("N°", 0.1, 0.1), ("plan", 0.125, 0.1), ("PL-0042", 0.2, 0.1)]);
+        let p = page(&[
+            ("N°", 0.1, 0.1),
+            ("plan", 0.125, 0.1),
+            ("PL-0042", 0.2, 0.1),
+        ]);
         assert_eq!(read(&p, Field::DrawingNumber).as_deref(), Some("PL-0042"));
         let p = page(&[("Matlere", 0.1, 0.1), ("C45", 0.2, 0.1)]);
         assert_eq!(read(&p, Field::Material).as_deref(), Some("C45"));
-        let p = page(&[("Drawing", 0.1, 0.1), ("No.", 0.17, 0.1), ("D-77", 0.21, 0.1)]);
+        let p = page(&[
+            ("Drawing", 0.1, 0.1),
+            ("No.", 0.17, 0.1),
+            ("D-77", 0.21, 0.1),
+        ]);
         assert_eq!(read(&p, Field::DrawingNumber).as_deref(), Some("D-77"));
         let p = page(&[("Echelle:", 0.1, 0.1), ("1:1", 0.18, 0.1)]);
         assert_eq!(read(&p, Field::Scale).as_deref(), Some("1:1"));

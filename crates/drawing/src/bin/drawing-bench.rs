@@ -44,13 +44,25 @@ struct Counts {
 
 impl Counts {
     fn precision(&self) -> f64 {
-        if self.predicted == 0 { 1.0 } else { self.tp as f64 / self.predicted as f64 }
+        if self.predicted == 0 {
+            1.0
+        } else {
+            self.tp as f64 / self.predicted as f64
+        }
     }
     fn recall(&self) -> f64 {
-        if self.truth == 0 { 1.0 } else { self.tp as f64 / self.truth as f64 }
+        if self.truth == 0 {
+            1.0
+        } else {
+            self.tp as f64 / self.truth as f64
+        }
     }
     fn accuracy(&self) -> f64 {
-        if self.total == 0 { 1.0 } else { (self.tp + self.both_none) as f64 / self.total as f64 }
+        if self.total == 0 {
+            1.0
+        } else {
+            (self.tp + self.both_none) as f64 / self.total as f64
+        }
     }
 }
 
@@ -70,13 +82,26 @@ fn scalar(a: &DrawingAnalysis, f: &str) -> Option<String> {
         "quantity" => a.quantity.as_ref().map(|x| x.value.to_string()),
         "general_tolerance" => a.general_tolerance.as_ref().map(|x| x.value.to_string()),
         "projection" => a.projection.as_ref().map(|x| {
-            serde_json::to_value(x.value).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+            serde_json::to_value(x.value)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
         }),
         "shape_class" => a.shape_class.as_ref().map(|x| {
-            let s = serde_json::to_value(x.value).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            let s = serde_json::to_value(x.value)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
             if s == "sheet_metal" { s } else { s }
         }),
-        "envelope" => a.envelope.as_ref().map(|e| env_key(e.value.diameter, e.value.length, e.value.width, e.value.height)),
+        "envelope" => a.envelope.as_ref().map(|e| {
+            env_key(
+                e.value.diameter,
+                e.value.length,
+                e.value.width,
+                e.value.height,
+            )
+        }),
         _ => None,
     }
 }
@@ -103,7 +128,10 @@ fn truth_scalar(t: &Truth, f: &str) -> Option<String> {
         "general_tolerance" => t.general_tolerance.clone(),
         "projection" => t.projection.clone(),
         "shape_class" => t.shape_class.clone(),
-        "envelope" => t.envelope.as_ref().map(|e| env_key(e.diameter, e.length, e.width, e.height)),
+        "envelope" => t
+            .envelope
+            .as_ref()
+            .map(|e| env_key(e.diameter, e.length, e.width, e.height)),
         _ => None,
     }
 }
@@ -116,20 +144,34 @@ fn list(a: &DrawingAnalysis, t: &Truth, f: &str) -> (Vec<String>, Vec<String>) {
                 .filter(|d| d.value.tolerance.is_some())
                 .filter_map(|d| Some(format!("{:.3}-{:.3}", d.value.min?, d.value.max?)))
                 .collect(),
-            t.dimensions.iter().map(|d| format!("{:.3}-{:.3}", d.min, d.max)).collect(),
+            t.dimensions
+                .iter()
+                .map(|d| format!("{:.3}-{:.3}", d.min, d.max))
+                .collect(),
         ),
         "threads" => (
-            a.threads.iter().map(|x| x.value.designation.clone()).collect(),
+            a.threads
+                .iter()
+                .map(|x| x.value.designation.clone())
+                .collect(),
             t.threads.clone(),
         ),
         "roughness" => (
-            a.roughness.iter().map(|x| format!("{}", x.value.value_um)).collect(),
+            a.roughness
+                .iter()
+                .map(|x| format!("{}", x.value.value_um))
+                .collect(),
             t.roughness.iter().map(|x| format!("{x}")).collect(),
         ),
         "gdt" => (
             a.gdt
                 .iter()
-                .map(|x| serde_json::to_value(x.value.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())
+                .map(|x| {
+                    serde_json::to_value(x.value.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default()
+                })
                 .collect(),
             t.gdt.clone(),
         ),
@@ -175,7 +217,9 @@ fn evaluate(run: &mut Run, id: &str, a: &DrawingAnalysis, t: &Truth) {
         match (&p, &tr) {
             (Some(x), Some(y)) if x == y => c.tp += 1,
             (None, None) => c.both_none += 1,
-            _ => run.mismatches.push(serde_json::json!({"id": id, "field": f, "predicted": p, "truth": tr})),
+            _ => run
+                .mismatches
+                .push(serde_json::json!({"id": id, "field": f, "predicted": p, "truth": tr})),
         }
     }
     for f in LIST_FIELDS {
@@ -187,7 +231,8 @@ fn evaluate(run: &mut Run, id: &str, a: &DrawingAnalysis, t: &Truth) {
         c.truth += tr.len();
         c.total += 1;
         if tp != p.len() || tp != tr.len() {
-            run.mismatches.push(serde_json::json!({"id": id, "field": f, "predicted": p, "truth": tr}));
+            run.mismatches
+                .push(serde_json::json!({"id": id, "field": f, "predicted": p, "truth": tr}));
         }
     }
 }
@@ -197,10 +242,17 @@ fn evaluate(run: &mut Run, id: &str, a: &DrawingAnalysis, t: &Truth) {
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after = stat.rsplit_once(')').map(|(_, a)| a).unwrap_or("");
-    let f: Vec<f64> = after.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
     // After the command name: state(skipped, not numeric) ppid pgrp session tty tpgid flags
     // minflt cminflt majflt cmajflt utime stime cutime cstime → indices 10..=13 here.
-    if f.len() > 13 { (f[10] + f[11] + f[12] + f[13]) / 100.0 } else { 0.0 }
+    if f.len() > 13 {
+        (f[10] + f[11] + f[12] + f[13]) / 100.0
+    } else {
+        0.0
+    }
 }
 
 fn pct(v: f64) -> String {
@@ -216,7 +268,9 @@ fn main() {
         match a.as_str() {
             "--dir" => dir = args.next().map(PathBuf::from).unwrap_or(dir),
             "--vector-only" => raster = false,
-            "--psm" => limits.tesseract_psm = args.next().and_then(|v| v.parse().ok()).unwrap_or(11),
+            "--psm" => {
+                limits.tesseract_psm = args.next().and_then(|v| v.parse().ok()).unwrap_or(11)
+            }
             "--no-deskew" => limits.deskew = false,
             "--no-binarize" => limits.binarize = false,
             "--keep-lines" => limits.remove_lines = false,
@@ -264,7 +318,12 @@ fn main() {
         if !enabled {
             continue;
         }
-        let mut run = Run { counts: BTreeMap::new(), seconds: vec![], errors: 0, mismatches: vec![] };
+        let mut run = Run {
+            counts: BTreeMap::new(),
+            seconds: vec![],
+            errors: 0,
+            mismatches: vec![],
+        };
         let mut cpu: Vec<f64> = Vec::new();
         for (path, t) in &truths {
             let file = if kind == "vector" {
@@ -275,7 +334,9 @@ fn main() {
                     .map(|e| dir.join(format!("{}-scan.{e}", t.id)))
                     .find(|p| p.exists())
             };
-            let Some(file) = file.filter(|f| f.exists()) else { continue };
+            let Some(file) = file.filter(|f| f.exists()) else {
+                continue;
+            };
             let bytes = std::fs::read(&file).unwrap_or_default();
             let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("x");
             let start = std::time::Instant::now();
@@ -298,12 +359,24 @@ fn main() {
             "\n== {kind}: {n} drawings, {} errors (psm {}, deskew {}, binarize {}, remove lines {}) ==",
             run.errors, limits.tesseract_psm, limits.deskew, limits.binarize, limits.remove_lines
         );
-        println!("{:<24} {:>9} {:>9} {:>9}", "field", "precision", "recall", "accuracy");
+        println!(
+            "{:<24} {:>9} {:>9} {:>9}",
+            "field", "precision", "recall", "accuracy"
+        );
         let mut title_acc = 0.0;
         for f in TITLE_FIELDS.iter().chain(OTHER_FIELDS).chain(LIST_FIELDS) {
             let c = run.counts.get(*f).cloned().unwrap_or_default();
-            let acc = if LIST_FIELDS.contains(f) { "      -".to_string() } else { pct(c.accuracy()) };
-            println!("{f:<24} {:>9} {:>9} {:>9}", pct(c.precision()), pct(c.recall()), acc);
+            let acc = if LIST_FIELDS.contains(f) {
+                "      -".to_string()
+            } else {
+                pct(c.accuracy())
+            };
+            println!(
+                "{f:<24} {:>9} {:>9} {:>9}",
+                pct(c.precision()),
+                pct(c.recall()),
+                acc
+            );
             if TITLE_FIELDS.contains(f) {
                 title_acc += c.accuracy();
             }
@@ -312,14 +385,30 @@ fn main() {
         let mut s = run.seconds.clone();
         s.sort_by(f64::total_cmp);
         let mean = s.iter().sum::<f64>() / n.max(1) as f64;
-        let p95 = s.get(((n as f64 * 0.95).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
-        println!("title-block field accuracy (mean of {} fields): {}", TITLE_FIELDS.len(), pct(title_acc));
+        let p95 = s
+            .get(((n as f64 * 0.95).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(0.0);
+        println!(
+            "title-block field accuracy (mean of {} fields): {}",
+            TITLE_FIELDS.len(),
+            pct(title_acc)
+        );
         println!("seconds per page (wall): mean {mean:.3}, p95 {p95:.3}");
         cpu.sort_by(f64::total_cmp);
         let cmean = cpu.iter().sum::<f64>() / cpu.len().max(1) as f64;
-        let cp95 = cpu.get(((cpu.len() as f64 * 0.95).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
+        let cp95 = cpu
+            .get(((cpu.len() as f64 * 0.95).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(0.0);
         let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-        println!("CPU seconds per page (process + tools): mean {cmean:.3}, p95 {cp95:.3}; load average {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+        println!(
+            "CPU seconds per page (process + tools): mean {cmean:.3}, p95 {cp95:.3}; load average {}",
+            load.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         report.insert(
             kind.into(),
             serde_json::json!({"title_accuracy": title_acc, "mean_s": mean, "p95_s": p95, "mismatches": run.mismatches}),

@@ -53,7 +53,11 @@ fn main() {
         if scans {
             match corpus_scan(&pdf_path, dpi, seed.wrapping_add(i as u64)) {
                 Ok(img) => {
-                    let (png, ext) = if i % 2 == 0 { (true, "png") } else { (false, "jpg") };
+                    let (png, ext) = if i % 2 == 0 {
+                        (true, "png")
+                    } else {
+                        (false, "jpg")
+                    };
                     let path = out.join(format!("{}-scan.{ext}", truth.id));
                     let res = if png {
                         img.save_with_format(&path, image::ImageFormat::Png)

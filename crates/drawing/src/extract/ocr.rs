@@ -49,7 +49,11 @@ fn tiff_dimensions(b: &[u8]) -> Option<(u32, u32)> {
         let e = ifd + 2 + k * 12;
         let tag = u16_at(e)?;
         let typ = u16_at(e + 2)?;
-        let val = if typ == 3 { u16_at(e + 8)? } else { u32_at(e + 8)? };
+        let val = if typ == 3 {
+            u16_at(e + 8)?
+        } else {
+            u32_at(e + 8)?
+        };
         match tag {
             256 => w = Some(val),
             257 => h = Some(val),
@@ -72,7 +76,11 @@ pub fn check_size(bytes: &[u8], limits: &Limits) -> Result<(u32, u32), DrawingEr
 }
 
 /// OCR of an encoded image (PNG/JPEG: deskewed first; TIFF: given to tesseract as is).
-pub fn ocr_image_bytes(bytes: &[u8], dir: &Path, limits: &Limits) -> Result<PageText, DrawingError> {
+pub fn ocr_image_bytes(
+    bytes: &[u8],
+    dir: &Path,
+    limits: &Limits,
+) -> Result<PageText, DrawingError> {
     let (w, h) = check_size(bytes, limits)?;
     let is_tiff = bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*");
     let (input, angle) = if is_tiff {
@@ -153,7 +161,11 @@ pub fn binarize(img: &GrayImage) -> GrayImage {
         hist[*p as usize] += 1;
     }
     let total: u64 = hist.iter().sum();
-    let sum_all: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * c as f64).sum();
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| i as f64 * c as f64)
+        .sum();
     let (mut w_b, mut sum_b, mut best, mut thr) = (0u64, 0.0f64, 0.0f64, 128u8);
     for (t, &c) in hist.iter().enumerate() {
         w_b += c;
@@ -405,7 +417,10 @@ mod tests {
                 estimate_skew(&fixed).abs() <= 0.15,
                 "angle {angle}: found {found}"
             );
-            assert!((found.abs() - angle.abs()).abs() < 0.2, "angle {angle}: found {found}");
+            assert!(
+                (found.abs() - angle.abs()).abs() < 0.2,
+                "angle {angle}: found {found}"
+            );
         }
     }
 

@@ -52,7 +52,15 @@ pub fn text_layer(path: &Path, pages: u32, limits: &Limits) -> Result<Vec<PageTe
     let last = pages.to_string();
     let out = run(
         "pdftotext",
-        &["-bbox-layout", "-f", "1", "-l", &last, p(path), p(&out_path)],
+        &[
+            "-bbox-layout",
+            "-f",
+            "1",
+            "-l",
+            &last,
+            p(path),
+            p(&out_path),
+        ],
         Duration::from_secs(limits.page_timeout_secs * pages as u64),
         limits.memory_bytes,
         &[],
