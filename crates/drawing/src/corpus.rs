@@ -313,7 +313,6 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
     let mut threads: Vec<String> = Vec::new();
     let mut roughness: Vec<f64> = Vec::new();
     let mut gdt: Vec<String> = Vec::new();
-    let envelope;
     // Drawing area: x 15..185, y 15..120 (title block lives bottom or right side).
     let title_pos = r.below(4); // 0 bottom-right, 1 bottom-left, 2 top-right, 3 bottom strip
     let (ax, ay) = match title_pos {
@@ -322,7 +321,7 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
         _ => (20.0, 30.0),
     };
     let ay = if title_pos == 2 { 80.0 } else { ay };
-    match shape {
+    let envelope = match shape {
         "turned" => {
             let length = (r.range(60.0, 240.0) / 5.0).round() * 5.0;
             let d_max = (r.range(20.0, 80.0) / 2.0).round() * 2.0;
@@ -450,12 +449,12 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
                     s(&dec(tol, comma))
                 ));
             }
-            envelope = TruthEnvelope {
+            TruthEnvelope {
                 diameter: Some(d_max),
                 length: Some(length),
                 width: None,
                 height: None,
-            };
+            }
         }
         _ => {
             let l = (r.range(60.0, 220.0) / 5.0).round() * 5.0;
@@ -636,14 +635,14 @@ pub fn generate(seed: u64, index: usize) -> (String, Truth) {
             if let Some(n) = note {
                 src.push_str(&format!("#T({vx:.2}, {:.2}, {})\n", fy + fh + 12.0, s(&n)));
             }
-            envelope = TruthEnvelope {
+            TruthEnvelope {
                 diameter: None,
                 length: Some(l),
                 width: Some(w),
                 height: Some(h),
-            };
+            }
         }
-    }
+    };
 
     // Title block values.
     let (mat_raw, grade) = *r.pick(MATERIALS);
@@ -982,7 +981,7 @@ pub fn scan(page: &GrayImage, seed: u64) -> (GrayImage, f32) {
             // Noise: small grain everywhere plus rare specks.
             let z = r.next_u64();
             v += ((z & 0xFF) as f32 - 127.5) / 127.5 * 18.0;
-            if (z >> 8) % 4000 == 0 {
+            if (z >> 8).is_multiple_of(4000) {
                 v = 40.0;
             }
             // Paper tone.

@@ -328,7 +328,7 @@ pub fn threads(text: &str) -> Vec<Hit<Thread>> {
     }
     for c in all_captures(gas, text) {
         let Some(all) = c.name("all") else { continue };
-        let size = c["s"].replace(' ', " ");
+        let size = c["s"].to_string();
         out.push(Hit {
             value: Thread {
                 designation: format!("G{size}"),

@@ -65,7 +65,7 @@ const DELTA: [[f64; 4]; 13] = [
 ];
 
 fn range_index(size: f64) -> Option<usize> {
-    if !(size > 0.0) || size > 500.0 {
+    if size.is_nan() || size <= 0.0 || size > 500.0 {
         return None;
     }
     RANGES.iter().position(|&b| size <= b)

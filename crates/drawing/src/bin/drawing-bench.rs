@@ -88,11 +88,10 @@ fn scalar(a: &DrawingAnalysis, f: &str) -> Option<String> {
                 .unwrap_or_default()
         }),
         "shape_class" => a.shape_class.as_ref().map(|x| {
-            let s = serde_json::to_value(x.value)
+            serde_json::to_value(x.value)
                 .ok()
                 .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
-            if s == "sheet_metal" { s } else { s }
+                .unwrap_or_default()
         }),
         "envelope" => a.envelope.as_ref().map(|e| {
             env_key(

@@ -147,7 +147,7 @@ pub fn dxf_text(text: &str) -> (PageText, Option<(f64, f64)>) {
         }
         k += 1;
     }
-    let extent = (minx <= maxx && miny <= maxy).then(|| (maxx - minx, maxy - miny));
+    let extent = (minx <= maxx && miny <= maxy).then_some((maxx - minx, maxy - miny));
     let (w, h) = extent.unwrap_or((1.0, 1.0));
     let (w, h) = (w.max(1e-6), h.max(1e-6));
     let mut words = Vec::new();
