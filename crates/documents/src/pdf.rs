@@ -36,6 +36,8 @@ struct DocWorld {
     library: LazyHash<Library>,
     source: Source,
     today: Datetime,
+    /// Extra fonts given by the caller (see [`render_with_fonts`]); `None`: vendored fonts only.
+    extra: Option<(LazyHash<FontBook>, Vec<Font>)>,
 }
 
 impl World for DocWorld {
@@ -43,7 +45,7 @@ impl World for DocWorld {
         &self.library
     }
     fn book(&self) -> &LazyHash<FontBook> {
-        &fonts().0
+        self.extra.as_ref().map_or(&fonts().0, |e| &e.0)
     }
     fn main(&self) -> FileId {
         self.source.id()
@@ -59,7 +61,11 @@ impl World for DocWorld {
         Err(FileError::AccessDenied)
     }
     fn font(&self, index: usize) -> Option<Font> {
-        fonts().1.get(index).cloned()
+        self.extra
+            .as_ref()
+            .map_or(&fonts().1, |e| &e.1)
+            .get(index)
+            .cloned()
     }
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
         Some(self.today)
@@ -72,7 +78,27 @@ pub fn render(
     data: &serde_json::Value,
     today: chrono::NaiveDate,
 ) -> Result<Vec<u8>, PdfError> {
+    render_with_fonts(template, data, today, &[])
+}
+
+/// Same as [`render`], with extra font files (TTF/OTF bytes) available besides the vendored
+/// DejaVu Sans, e.g. DejaVu Serif and Mono read from `/usr/share/fonts` by a corpus generator.
+pub fn render_with_fonts(
+    template: &str,
+    data: &serde_json::Value,
+    today: chrono::NaiveDate,
+    extra_fonts: &[Vec<u8>],
+) -> Result<Vec<u8>, PdfError> {
     use chrono::Datelike;
+    let extra = (!extra_fonts.is_empty()).then(|| {
+        let mut all = fonts().1.clone();
+        all.extend(
+            extra_fonts
+                .iter()
+                .flat_map(|b| Font::iter(Bytes::new(b.clone()))),
+        );
+        (LazyHash::new(FontBook::from_fonts(&all)), all)
+    });
     let mut inputs = Dict::new();
     inputs.insert("data".into(), data.to_string().into_value());
     let world = DocWorld {
@@ -80,6 +106,7 @@ pub fn render(
         source: Source::detached(template),
         today: Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8)
             .ok_or_else(|| PdfError::Layout("date".into()))?,
+        extra,
     };
     let doc = typst::compile::<typst_layout::PagedDocument>(&world)
         .output
