@@ -36,3 +36,7 @@ echo "RSS after load: $(grep VmRSS /proc/$PID/status | awk '{print $2/1024 " MiB
 
 log "engines (criterion)"
 cargo bench -p usinage-engines --bench engines -- --noplot 2>/dev/null | grep -E "^[a-z_/0-9]+ +time:|time:" || true
+
+log "drawing engine: synthetic corpus (48 drawings, vector + scans), precision/recall and s/page"
+cargo run --release -q -p usinage-drawing --bin drawing-corpus -- --out "$CARGO_TARGET_DIR/drawing-corpus" --count 48 --seed 2026
+cargo run --release -q -p usinage-drawing --bin drawing-bench -- --dir "$CARGO_TARGET_DIR/drawing-corpus"

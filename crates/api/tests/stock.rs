@@ -137,7 +137,9 @@ on_all_backends! {
         let loc = location(&app, &chef, "R2").await;
         app.post(&format!("/api/v1/tools/{tool}/movements"), &chef, json!({"kind": "entree", "location_id": loc, "quantity": 45})).await.assert(201);
         let line = app.get(&format!("/api/v1/tools/{tool}/stock"), &chef).await.json().as_array().unwrap().iter().find(|l| l["location_id"] == loc).unwrap()["id"].as_i64().unwrap();
-        app.post("/api/v1/reservations", &chef, json!({"item_type": "outil", "item_id": line, "job_ref": "AF-RES", "quantity": 5})).await.assert(201);
+        let r = app.post("/api/v1/reservations", &chef, json!({"item_type": "outil", "item_id": line, "job_ref": "AF-RES", "quantity": 5})).await;
+        r.assert(201);
+        assert!(r.json()["item_label"].as_str().unwrap().starts_with("T34 ") && r.json()["item_label"].as_str().unwrap().ends_with("— R2"), "{}", r.json());
         // Material item: 30 bars, 50 withdrawals of one bar.
         let item = c45_bars(&app, &chef, 30).await["id"].as_i64().unwrap();
         let mut handles = Vec::new();
@@ -189,6 +191,7 @@ on_all_backends! {
         let item = c45_bars(&app, &chef, 3).await["id"].as_i64().unwrap();
         let r = app.post("/api/v1/reservations", &chef, json!({"item_type": "matiere", "item_id": item, "job_ref": "AF-100", "quantity": 2})).await;
         r.assert(201);
+        assert_eq!(r.json()["item_label"], "MA02 rond Ø45 × 3000");
         let res_id = r.json()["id"].as_i64().unwrap();
         let it = app.get(&format!("/api/v1/material-stock/{item}"), &chef).await.json();
         assert_eq!((it["quantity"].as_i64(), it["reserved"].as_i64(), it["available"].as_i64()), (Some(3), Some(2), Some(1)));
@@ -211,6 +214,10 @@ on_all_backends! {
         app.post(&format!("/api/v1/material-stock/{item2}/movements"), &chef, json!({"kind": "inventaire", "quantity": 1})).await.problem(409, "below_reserved");
         app.post(&format!("/api/v1/reservations/{}/release", r["id"]), &chef, json!({"version": r["version"], "reason": "Affaire annulée"})).await.assert(200);
         app.post(&format!("/api/v1/material-stock/{item2}/movements"), &chef, json!({"kind": "sortie", "quantity": 2, "job_ref": "AF-400"})).await.assert(201);
+        let csv = app.get("/api/v1/reservations?job_ref=AF-300&format=csv", &chef).await;
+        csv.assert(200);
+        assert!(csv.content_type().starts_with("text/csv"));
+        assert!(String::from_utf8_lossy(&csv.bytes).contains("AF-300"));
         let list = app.get("/api/v1/reservations?job_ref=AF-300", &chef).await.json();
         assert_eq!(list["items"][0]["status"], "liberee");
         app

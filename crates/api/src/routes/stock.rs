@@ -1247,7 +1247,7 @@ pub async fn list_reservations(
     lang: Lang,
     ApiQuery(p): ApiQuery<ListParams>,
     ApiQuery(f): ApiQuery<ReservationFilterParams>,
-) -> ApiResult<Json<Page<ReservationView>>> {
+) -> ApiResult<Response> {
     let q = ListQuery::parse(&p, resv::SORTABLE)?;
     let filter = ReservationFilter {
         item_type: f.item_type.filter(|x| !x.trim().is_empty()),
@@ -1256,12 +1256,59 @@ pub async fn list_reservations(
         status: f.status.filter(|x| !x.trim().is_empty()),
     };
     let page = resv::list(&s.db, &ctx, &q, &filter).await?;
-    let items = page
-        .items
-        .iter()
-        .map(|r| resv::view(r, lang.english))
-        .collect();
-    Ok(Json(page_of(&page, items)))
+    let items = resv::views(&s.db, &page.items, lang.english).await?;
+    match q.format {
+        Format::Json => Ok(Json(page_of(&page, items)).into_response()),
+        f => export(
+            &table(
+                lang.english,
+                &[
+                    "Id",
+                    "Type",
+                    "Article",
+                    "Affaire / OF",
+                    "Réservée",
+                    "Consommée",
+                    "Reste",
+                    "Statut",
+                    "Par",
+                ],
+                &[
+                    "Id",
+                    "Type",
+                    "Item",
+                    "Job",
+                    "Reserved",
+                    "Consumed",
+                    "Remaining",
+                    "Status",
+                    "By",
+                ],
+                items
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            Cell::Int(r.id),
+                            r.item_type_label.clone().into(),
+                            r.item_label.clone().into(),
+                            r.job_ref.clone().into(),
+                            Cell::Int(r.quantity),
+                            Cell::Int(r.consumed),
+                            Cell::Int(r.remaining),
+                            r.status_label.clone().into(),
+                            r.created_by.clone().into(),
+                        ]
+                    })
+                    .collect(),
+            ),
+            f,
+            if lang.english {
+                "reservations"
+            } else {
+                "reservations-stock"
+            },
+        ),
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/reservations", tag = "stock", security(("bearer" = [])), request_body = ReservationInput,
@@ -1273,7 +1320,8 @@ pub async fn create_reservation(
     ApiJson(i): ApiJson<ReservationInput>,
 ) -> ApiResult<(StatusCode, Json<ReservationView>)> {
     let r = resv::create(&s.db, &ctx, i).await?;
-    Ok((StatusCode::CREATED, Json(resv::view(&r, lang.english))))
+    let v = resv::views(&s.db, &[r], lang.english).await?.remove(0);
+    Ok((StatusCode::CREATED, Json(v)))
 }
 
 #[utoipa::path(get, path = "/api/v1/reservations/{id}", tag = "stock", security(("bearer" = [])), params(("id" = i64, Path)),
@@ -1284,10 +1332,10 @@ pub async fn get_reservation(
     lang: Lang,
     Id(id): Id,
 ) -> ApiResult<Json<ReservationView>> {
-    Ok(Json(resv::view(
-        &resv::get(&s.db, &ctx, id).await?,
-        lang.english,
-    )))
+    let r = resv::get(&s.db, &ctx, id).await?;
+    Ok(Json(
+        resv::views(&s.db, &[r], lang.english).await?.remove(0),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/reservations/{id}/release", tag = "stock", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ReleaseRequest,
@@ -1299,8 +1347,8 @@ pub async fn release_reservation(
     Id(id): Id,
     ApiJson(r): ApiJson<ReleaseRequest>,
 ) -> ApiResult<Json<ReservationView>> {
-    Ok(Json(resv::view(
-        &resv::release(&s.db, &ctx, id, r).await?,
-        lang.english,
-    )))
+    let r = resv::release(&s.db, &ctx, id, r).await?;
+    Ok(Json(
+        resv::views(&s.db, &[r], lang.english).await?.remove(0),
+    ))
 }

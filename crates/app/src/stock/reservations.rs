@@ -54,6 +54,8 @@ pub struct ReservationView {
     pub item_type: String,
     pub item_type_label: String,
     pub item_id: i64,
+    /// What is reserved, readable: `T01 Fraise Ø10 — A1-T1` or `MA02 rond Ø45 × 3000`.
+    pub item_label: String,
     pub job_ref: String,
     pub quantity: i64,
     pub consumed: i64,
@@ -67,12 +69,96 @@ pub struct ReservationView {
     pub version: i32,
 }
 
-pub fn view(r: &res::Model, english: bool) -> ReservationView {
+/// Views with the reserved item named (a few lookups for the whole page, not per row).
+pub async fn views(
+    db: &Db,
+    rows: &[res::Model],
+    english: bool,
+) -> Result<Vec<ReservationView>, AppError> {
+    use std::collections::HashMap;
+    use usinage_store::entities::{material_grade, storage_location, tool};
+    let ids = |t: &str| -> Vec<i64> {
+        rows.iter()
+            .filter(|r| r.item_type == t)
+            .map(|r| r.item_id)
+            .collect()
+    };
+    let lines = tool_stock::Entity::find()
+        .filter(tool_stock::Column::Id.is_in(ids("outil")))
+        .all(&db.conn)
+        .await?;
+    let tools: HashMap<i64, tool::Model> = tool::Entity::find()
+        .filter(tool::Column::Id.is_in(lines.iter().map(|l| l.tool_id)))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let locs: HashMap<i64, String> = storage_location::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.code))
+        .collect();
+    let items = material_stock::Entity::find()
+        .filter(material_stock::Column::Id.is_in(ids("matiere")))
+        .all(&db.conn)
+        .await?;
+    let grades: HashMap<i64, String> = material_grade::Entity::find()
+        .filter(material_grade::Column::Id.is_in(items.iter().map(|i| i.grade_id)))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.code))
+        .collect();
+    let mut names: HashMap<(&str, i64), String> = HashMap::new();
+    for l in &lines {
+        let t = tools.get(&l.tool_id);
+        names.insert(
+            ("outil", l.id),
+            format!(
+                "{} {} — {}",
+                t.map(|t| t.code.as_str()).unwrap_or("?"),
+                t.map(|t| t.name.as_str()).unwrap_or(""),
+                locs.get(&l.location_id).map(String::as_str).unwrap_or("?")
+            ),
+        );
+    }
+    for i in &items {
+        let size = match &i.width_mm {
+            Some(w) => format!("{} × {w}", i.diameter_mm),
+            None => format!("Ø{}", i.diameter_mm),
+        };
+        let mut name = format!(
+            "{} {} {size} × {}",
+            grades.get(&i.grade_id).map(String::as_str).unwrap_or("?"),
+            i.shape,
+            i.length_mm
+        );
+        if let Some(l) = &i.label {
+            name = format!("{l} ({name})");
+        }
+        names.insert(("matiere", i.id), name);
+    }
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let n = names
+                .get(&(r.item_type.as_str(), r.item_id))
+                .cloned()
+                .unwrap_or_else(|| format!("n° {}", r.item_id));
+            view(r, n, english)
+        })
+        .collect())
+}
+
+pub fn view(r: &res::Model, item_label: String, english: bool) -> ReservationView {
     ReservationView {
         id: r.id,
         item_type: r.item_type.clone(),
         item_type_label: label(ITEM_TYPES, &r.item_type, english),
         item_id: r.item_id,
+        item_label,
         job_ref: r.job_ref.clone(),
         quantity: r.quantity,
         consumed: r.consumed,

@@ -61,17 +61,17 @@ function useToolLines(enabled: boolean) {
   });
 }
 
-function MaterialItemCell({ id }: { id: number }) {
+function MaterialItemCell({ id, label }: { id: number; label?: string }) {
   const { t } = useTranslation();
   const q = useQuery({ queryKey: ['material-stock', String(id)], queryFn: () => api<StockItem>(`/material-stock/${id}`), staleTime: 60_000, retry: false });
-  if (!q.data) return <span className="muted">{t('reservations.item_material', { id })}</span>;
+  if (!q.data) return <span className="muted">{label ?? t('reservations.item_material', { id })}</span>;
   return <Link to={`/material-stock/${id}`}>{stockItemLabel(q.data)}</Link>;
 }
 
-function ToolLineCell({ id, lines }: { id: number; lines: Map<number, ToolLineRef> | undefined }) {
+function ToolLineCell({ id, lines, label }: { id: number; lines: Map<number, ToolLineRef> | undefined; label?: string }) {
   const { t } = useTranslation();
   const ref = lines?.get(id);
-  if (!ref) return <span className="muted">{t('reservations.item_tool_line', { id })}</span>;
+  if (!ref) return <span className="muted">{label ?? t('reservations.item_tool_line', { id })}</span>;
   return (
     <Link to={`/tools/${ref.tool.id}`}>
       {toolLabel(ref.tool)} <span className="muted">· {ref.line.location_code}</span>
@@ -268,7 +268,7 @@ export function ReservationsPage() {
     () => [
       { id: 'id', header: 'N°', sortKey: 'id', cell: (r) => <span className="mono">{r.id}</span>, className: 'num', hiddenByDefault: true },
       { id: 'type', header: t('reservations.item_type'), cell: (r) => <span className="chip">{t(`reservations.item_types.${r.item_type}`, { defaultValue: r.item_type_label })}</span>, className: 'nowrap' },
-      { id: 'item', header: t('reservations.item'), cell: (r) => (r.item_type === 'outil' ? <ToolLineCell id={r.item_id} lines={toolLines.data} /> : <MaterialItemCell id={r.item_id} />), className: 'md-item' },
+      { id: 'item', header: t('reservations.item'), cell: (r) => (r.item_type === 'outil' ? <ToolLineCell id={r.item_id} lines={toolLines.data} label={r.item_label} /> : <MaterialItemCell id={r.item_id} label={r.item_label} />), className: 'md-item' },
       { id: 'job_ref', header: t('reservations.job_ref_short'), sortKey: 'job_ref', cell: (r) => <span className="mono">{r.job_ref}</span>, className: 'nowrap' },
       {
         id: 'quantity',

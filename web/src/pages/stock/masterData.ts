@@ -8,6 +8,8 @@ export interface Reservation {
   item_type: 'outil' | 'matiere' | string;
   item_type_label: string;
   item_id: number;
+  /** Readable name from the API, e.g. `T01 Fraise Ø10 — A1-T1`. */
+  item_label?: string;
   job_ref: string;
   quantity: number;
   consumed: number;
