@@ -78,57 +78,9 @@ pub fn parse(text: &str) -> Option<(GeneralTolerance, usize, usize)> {
 }
 
 /// ISO 2768-1 linear tolerance (± mm) for a nominal size and class; `None` below 0.5 mm or
-/// where the class has no value.
+/// where the class has no value. The table lives once, in the engines (NORMS §2.1).
 pub fn linear_tolerance(size: f64, class: char) -> Option<f64> {
-    const BOUNDS: [f64; 8] = [3.0, 6.0, 30.0, 120.0, 400.0, 1000.0, 2000.0, 4000.0];
-    let row: [Option<f64>; 8] = match class {
-        'f' => [
-            Some(0.05),
-            Some(0.05),
-            Some(0.1),
-            Some(0.15),
-            Some(0.2),
-            Some(0.3),
-            Some(0.5),
-            None,
-        ],
-        'm' => [
-            Some(0.1),
-            Some(0.1),
-            Some(0.2),
-            Some(0.3),
-            Some(0.5),
-            Some(0.8),
-            Some(1.2),
-            Some(2.0),
-        ],
-        'c' => [
-            Some(0.2),
-            Some(0.3),
-            Some(0.5),
-            Some(0.8),
-            Some(1.2),
-            Some(2.0),
-            Some(3.0),
-            Some(4.0),
-        ],
-        'v' => [
-            None,
-            Some(0.5),
-            Some(1.0),
-            Some(1.5),
-            Some(2.5),
-            Some(4.0),
-            Some(6.0),
-            Some(8.0),
-        ],
-        _ => return None,
-    };
-    if size < 0.5 {
-        return None;
-    }
-    let i = BOUNDS.iter().position(|&b| size <= b)?;
-    row[i]
+    usinage_engines::estimate::formulas::iso2768_linear(class, size)
 }
 
 #[cfg(test)]
