@@ -216,6 +216,16 @@ pub async fn list(
     fetch_page(s, q, &db.conn).await
 }
 
+/// Code of every location by id (for views that name where things are).
+pub async fn codes(db: &Db) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    Ok(loc::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.code))
+        .collect())
+}
+
 pub async fn get(db: &Db, ctx: &Ctx, id: i64) -> Result<loc::Model, AppError> {
     require_read(ctx)?;
     find(db, id).await

@@ -425,7 +425,7 @@ pub async fn lot_views(
         .collect())
 }
 
-async fn grade_codes(db: &Db) -> Result<HashMap<i64, String>, AppError> {
+pub(crate) async fn grade_codes(db: &Db) -> Result<HashMap<i64, String>, AppError> {
     Ok(grade::Entity::find()
         .all(&db.conn)
         .await?
@@ -722,12 +722,7 @@ pub async fn stock_views(
         .into_iter()
         .map(|l| (l.id, l))
         .collect();
-    let locs: HashMap<i64, String> = storage_location::Entity::find()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|l| (l.id, l.code))
-        .collect();
+    let locs: HashMap<i64, String> = super::locations::codes(db).await?;
     Ok(items
         .iter()
         .map(|i| {

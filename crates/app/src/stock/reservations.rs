@@ -76,7 +76,7 @@ pub async fn views(
     english: bool,
 ) -> Result<Vec<ReservationView>, AppError> {
     use std::collections::HashMap;
-    use usinage_store::entities::{material_grade, storage_location, tool};
+    use usinage_store::entities::tool;
     let ids = |t: &str| -> Vec<i64> {
         rows.iter()
             .filter(|r| r.item_type == t)
@@ -94,23 +94,12 @@ pub async fn views(
         .into_iter()
         .map(|t| (t.id, t))
         .collect();
-    let locs: HashMap<i64, String> = storage_location::Entity::find()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|l| (l.id, l.code))
-        .collect();
+    let locs: HashMap<i64, String> = super::locations::codes(db).await?;
     let items = material_stock::Entity::find()
         .filter(material_stock::Column::Id.is_in(ids("matiere")))
         .all(&db.conn)
         .await?;
-    let grades: HashMap<i64, String> = material_grade::Entity::find()
-        .filter(material_grade::Column::Id.is_in(items.iter().map(|i| i.grade_id)))
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|g| (g.id, g.code))
-        .collect();
+    let grades = super::materials::grade_codes(db).await?;
     let mut names: HashMap<(&str, i64), String> = HashMap::new();
     for l in &lines {
         let t = tools.get(&l.tool_id);

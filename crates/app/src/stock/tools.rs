@@ -916,12 +916,7 @@ pub async fn stock_lines(db: &Db, ctx: &Ctx, tool_id: i64) -> Result<Vec<StockLi
         .order_by_asc(tool_stock::Column::Id)
         .all(&db.conn)
         .await?;
-    let locs: HashMap<i64, String> = storage_location::Entity::find()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|l| (l.id, l.code))
-        .collect();
+    let locs: HashMap<i64, String> = super::locations::codes(db).await?;
     Ok(lines
         .into_iter()
         .map(|l| StockLineView {
