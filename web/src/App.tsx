@@ -30,6 +30,17 @@ import { ImportPage } from './pages/imports/ImportPage';
 import { MaterialLotsListPage } from './pages/stock/MaterialLotsPage';
 import { MaterialMinimumsPage } from './pages/stock/MaterialMinimumsPage';
 import { ReservationsPage } from './pages/stock/ReservationsPage';
+import { lazy, Suspense, type ReactNode } from 'react';
+
+// The quote screens (drawing review, estimate) are loaded on first use: they are big and only the
+// sales office needs them.
+const QuotesListPage = lazy(() => import('./pages/quotes/QuotesListPage').then((m) => ({ default: m.QuotesListPage })));
+const QuotePage = lazy(() => import('./pages/quotes/QuotePages').then((m) => ({ default: m.QuotePage })));
+const LineReviewPage = lazy(() => import('./pages/quotes/LineReviewPage').then((m) => ({ default: m.LineReviewPage })));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<div className="page muted" aria-busy="true" />}>{children}</Suspense>;
+}
 
 export function AppRoutes() {
   return (
@@ -83,6 +94,9 @@ export function AppRoutes() {
         <Route path="clients/:id" element={<PartnerFormPage kind="clients" />} />
         <Route path="suppliers" element={<PartnersListPage key="suppliers" kind="suppliers" />} />
         <Route path="suppliers/:id" element={<PartnerFormPage kind="suppliers" />} />
+        <Route path="quotes" element={<Lazy><QuotesListPage /></Lazy>} />
+        <Route path="quotes/:id" element={<Lazy><QuotePage /></Lazy>} />
+        <Route path="quotes/:id/lines/:lineId" element={<Lazy><LineReviewPage /></Lazy>} />
         <Route path="rates" element={<RatesPage />} />
         <Route path="setup" element={<SetupWizardPage />} />
         <Route path="account" element={<AccountPage />} />

@@ -37,7 +37,7 @@ export const MODULES: ModuleDef[] = [
     built: true,
     children: [{ labelKey: 'nav_crm.suppliers', path: '/suppliers', icon: 'crm', testId: 'nav-suppliers' }],
   },
-  { code: 'quotes', section: 'commercial', path: '/quotes', built: false },
+  { code: 'quotes', section: 'commercial', path: '/quotes', built: true },
   { code: 'orders', section: 'commercial', path: '/orders', built: false },
   { code: 'invoicing', section: 'commercial', path: '/invoicing', built: false },
   { code: 'routings', section: 'production', path: '/routings', built: false },

@@ -16,6 +16,7 @@ use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use usinage_app::quotes::worker::Analyzer;
 use usinage_app::throttle::Throttle;
 use usinage_store::Db;
 
@@ -37,11 +38,15 @@ pub struct AppState {
     pub db: Db,
     pub cfg: Arc<ApiConfig>,
     pub throttle: Arc<Throttle>,
+    /// Background analysis of quote drawings.
+    pub analyzer: Arc<Analyzer>,
 }
 
 impl AppState {
+    /// Also starts the drawing analysis worker (needs a Tokio runtime).
     pub fn new(db: Db, cfg: ApiConfig) -> Self {
         AppState {
+            analyzer: Analyzer::start(db.clone()),
             db,
             cfg: Arc::new(cfg),
             throttle: Arc::new(Throttle::default()),

@@ -9,8 +9,9 @@ use usinage_store::entities::{
     attachment, audit_head, audit_log, employee, employee_certification, employee_skill, file_blob,
     instrument, instrument_calibration, instrument_exception, instrument_use, machine,
     material_grade, material_lot, material_minimum, material_movement, material_stock, partner,
-    rate, role_right, setting, stock_reservation, storage_location, supplier_evaluation, tool,
-    tool_cutting_data, tool_movement, tool_purchase_request, tool_stock, user,
+    quote, quote_line, quote_revision, rate, role_right, setting, stock_reservation,
+    storage_location, supplier_evaluation, tool, tool_cutting_data, tool_movement,
+    tool_purchase_request, tool_stock, user,
 };
 use usinage_store::{Backend, Db};
 
@@ -51,6 +52,16 @@ pub struct Tables {
     /// Attached files with their bytes (base64).
     #[serde(default)]
     pub files: FileTables,
+    /// Quotes and their lines (drawings are in `files.file_blobs`).
+    #[serde(default)]
+    pub quotes: QuoteTables,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct QuoteTables {
+    pub quotes: Vec<quote::Model>,
+    pub quote_lines: Vec<quote_line::Model>,
+    pub quote_revisions: Vec<quote_revision::Model>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -172,6 +183,11 @@ pub async fn dump(db: &Db) -> Result<Backup, AppError> {
             file_blobs: all_by_id!(&tx, file_blob),
             attachments: all_by_id!(&tx, attachment),
         },
+        quotes: QuoteTables {
+            quotes: all_by_id!(&tx, quote),
+            quote_lines: all_by_id!(&tx, quote_line),
+            quote_revisions: all_by_id!(&tx, quote_revision),
+        },
     };
     tx.commit().await?;
     Ok(Backup {
@@ -259,6 +275,9 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
             .await?;
     }
     insert_all!(&tx.tx, attachment, t.files.attachments);
+    insert_all!(&tx.tx, quote, t.quotes.quotes);
+    insert_all!(&tx.tx, quote_line, t.quotes.quote_lines);
+    insert_all!(&tx.tx, quote_revision, t.quotes.quote_revisions);
     if db.backend() == Backend::Postgres {
         // Explicit ids were inserted: move the sequences past them.
         for table in [
@@ -289,6 +308,9 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
             "stock_reservations",
             "file_blobs",
             "attachments",
+            "quotes",
+            "quote_lines",
+            "quote_revisions",
         ] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

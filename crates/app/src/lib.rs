@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod imports;
 pub mod listing;
+pub mod quotes;
 pub mod rates;
 pub mod records;
 pub mod resources;

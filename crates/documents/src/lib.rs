@@ -4,5 +4,6 @@
 pub mod labels;
 pub mod pdf;
 pub mod qr;
+pub mod quote;
 pub mod table_export;
 pub mod time;

@@ -32,6 +32,8 @@ pub enum DrawingError {
     TotalTimeout { seconds: u64 },
     #[error("io: {0}")]
     Io(String),
+    #[error("no preview for this format or page")]
+    NoPreview,
 }
 
 impl DrawingError {
@@ -57,6 +59,7 @@ impl DrawingError {
                 "Image trop grande : {megapixels:.1} mégapixels (maximum {max:.0}) : réduisez la résolution (300 dpi suffisent)."
             ),
             Self::CorruptImage(_) => "L'image est endommagée ou illisible.".into(),
+            Self::NoPreview => "Pas d'aperçu pour ce format ou cette page : téléchargez le fichier.".into(),
             Self::Timeout { seconds, .. } => format!(
                 "La lecture du plan a dépassé le temps maximal de {seconds} s par page et a été interrompue."
             ),

@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod model;
 pub mod sniff;
+pub mod spec;
 
 pub use analysis::materials::{GradeSynonyms, builtin_grades, match_material};
 pub use error::DrawingError;

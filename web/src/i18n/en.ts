@@ -2,11 +2,13 @@ import type { Messages } from './fr';
 import { crmEn } from './crm';
 import { importsEn } from './imports';
 import { masterDataEn } from './masterData';
+import { quotesEn } from './quotes';
 
 const en: Messages = {
   ...crmEn,
   ...importsEn,
   ...masterDataEn,
+  ...quotesEn,
   app: {
     name: 'Gestion Usinage',
     tagline: 'ERP / MES for machining shops',

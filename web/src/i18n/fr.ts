@@ -3,11 +3,13 @@
 import { crmFr } from './crm';
 import { importsFr } from './imports';
 import { masterDataFr } from './masterData';
+import { quotesFr } from './quotes';
 
 const fr = {
   ...crmFr,
   ...importsFr,
   ...masterDataFr,
+  ...quotesFr,
   app: {
     name: 'Gestion Usinage',
     tagline: 'ERP / MES pour ateliers d’usinage',

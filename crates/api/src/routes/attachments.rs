@@ -65,7 +65,7 @@ pub async fn list(
     ))
 }
 
-fn bad_form(detail: impl std::fmt::Display) -> ApiError {
+pub(crate) fn bad_form(detail: impl std::fmt::Display) -> ApiError {
     tracing::debug!(%detail, "multipart rejected");
     ApiError(AppError::bad_request(
         "Formulaire d'envoi illisible : envoyez un multipart/form-data avec les champs entity, entity_id et file.",
@@ -73,7 +73,7 @@ fn bad_form(detail: impl std::fmt::Display) -> ApiError {
     ))
 }
 
-fn too_large() -> ApiError {
+pub(crate) fn too_large() -> ApiError {
     ApiError(AppError::field(
         "file",
         "too_large",
@@ -88,7 +88,9 @@ fn too_large() -> ApiError {
     ))
 }
 
-async fn text_field(field: axum::extract::multipart::Field<'_>) -> Result<String, ApiError> {
+pub(crate) async fn text_field(
+    field: axum::extract::multipart::Field<'_>,
+) -> Result<String, ApiError> {
     let t = field.text().await.map_err(bad_form)?;
     if t.len() > 4000 {
         return Err(ApiError(AppError::bad_request(
@@ -149,7 +151,7 @@ pub async fn upload(
 }
 
 /// RFC 6266 `Content-Disposition` with an ASCII fallback and the UTF-8 name.
-fn disposition(inline: bool, filename: &str) -> String {
+pub(crate) fn disposition(inline: bool, filename: &str) -> String {
     let ascii: String = filename
         .chars()
         .map(|c| {

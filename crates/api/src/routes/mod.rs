@@ -13,6 +13,7 @@ pub mod instruments;
 pub mod labels;
 pub mod machines;
 pub mod qr;
+pub mod quotes;
 pub mod rights;
 pub mod settings;
 pub mod stock;
@@ -49,6 +50,7 @@ use utoipa_axum::routes;
         (name = "hr", description = "Personnel, compétences et habilitations"),
         (name = "imports", description = "Imports CSV/XLSX des données de base"),
         (name = "attachments", description = "Pièces jointes des enregistrements (documents, certificats matière, photos)"),
+        (name = "quotes", description = "Devis : plans analysés, chiffrage, revue, PDF"),
         (name = "alerts", description = "Alertes : stocks sous le minimum, étalonnages, habilitations"),
         (name = "system", description = "Santé et informations")
     )
@@ -172,6 +174,23 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::template))
         .routes(routes!(attachments::list))
         .routes(routes!(attachments::content, attachments::delete))
+        .routes(routes!(quotes::list, quotes::create))
+        .routes(routes!(quotes::get, quotes::patch, quotes::delete))
+        .routes(routes!(quotes::status))
+        .routes(routes!(quotes::add_line))
+        .routes(routes!(quotes::pdf))
+        .routes(routes!(
+            quotes::get_line,
+            quotes::patch_line,
+            quotes::delete_line
+        ))
+        .routes(routes!(quotes::reanalyze))
+        .routes(routes!(quotes::drawing))
+        .routes(routes!(quotes::page))
+        .routes(routes!(quotes::get_prices, quotes::put_prices))
+        .merge(OpenApiRouter::new().routes(routes!(quotes::upload)).layer(
+            axum::extract::DefaultBodyLimit::max(quotes::UPLOAD_LIMIT_BYTES),
+        ))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(attachments::upload))

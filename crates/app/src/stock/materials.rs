@@ -1753,6 +1753,11 @@ type DemoGrade = (
     )],
 );
 
+/// Demo grades' codes and purchase prices (€/kg), for the quoting module's price list.
+pub(crate) fn demo_prices() -> impl Iterator<Item = (&'static str, &'static str)> {
+    DEMO_GRADES.iter().map(|g| (g.0, g.10))
+}
+
 const DEMO_GRADES: &[DemoGrade] = &[
     (
         "MA01",

@@ -9,7 +9,7 @@ pub mod process;
 use crate::error::DrawingError;
 use crate::model::{FileKind, PageText};
 use serde::{Deserialize, Serialize};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Bounds for one drawing. Each violation is a French error for that drawing only.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -147,5 +147,59 @@ pub fn extract(bytes: &[u8], kind: FileKind, limits: &Limits) -> Result<Extracte
             format_note: Some("Format stocké, lecture manuelle : ce format (DWG, IGES, …) n'est pas lu automatiquement.".into()),
             cad_envelope: None,
         }),
+    }
+}
+
+/// One page of a drawing as a PNG for the review screen (PDF pages rendered at `dpi`, images
+/// re-encoded: TIFF scans are not shown by browsers). `page` is 1-based. DXF, STEP and other
+/// formats have no preview.
+pub fn preview_png(
+    bytes: &[u8],
+    kind: FileKind,
+    page: u32,
+    dpi: u32,
+    limits: &Limits,
+) -> Result<Vec<u8>, DrawingError> {
+    match kind {
+        FileKind::Pdf => {
+            let dir = tempfile::tempdir()?;
+            let path = dir.path().join("in.pdf");
+            std::fs::write(&path, bytes)?;
+            let prefix = dir.path().join("preview");
+            let n = page.to_string();
+            let dpi = dpi.to_string();
+            let out = process::run(
+                "pdftoppm",
+                &[
+                    "-r",
+                    &dpi,
+                    "-png",
+                    "-singlefile",
+                    "-f",
+                    &n,
+                    "-l",
+                    &n,
+                    path.to_str().unwrap_or_default(),
+                    prefix.to_str().unwrap_or_default(),
+                ],
+                Duration::from_secs(limits.page_timeout_secs),
+                limits.memory_bytes,
+                &[],
+            )?;
+            let png = prefix.with_extension("png");
+            if !out.success || !png.is_file() {
+                return Err(DrawingError::CorruptPdf(out.stderr.trim().to_string()));
+            }
+            Ok(std::fs::read(&png)?)
+        }
+        FileKind::Png | FileKind::Jpeg | FileKind::Tiff if page == 1 => {
+            let img = image::load_from_memory(bytes)
+                .map_err(|e| DrawingError::CorruptImage(e.to_string()))?;
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png)
+                .map_err(|e| DrawingError::CorruptImage(e.to_string()))?;
+            Ok(out.into_inner())
+        }
+        _ => Err(DrawingError::NoPreview),
     }
 }

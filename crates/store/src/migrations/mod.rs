@@ -9,6 +9,7 @@ mod m20261127_000200_resources;
 mod m20261127_000300_stock;
 mod m20261127_000400_alerts;
 mod m20261206_000500_attachments;
+mod m20261206_000600_quotes;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000200_resources::Migration),
             Box::new(m20261127_000400_alerts::Migration),
             Box::new(m20261206_000500_attachments::Migration),
+            Box::new(m20261206_000600_quotes::Migration),
         ]
     }
 }
