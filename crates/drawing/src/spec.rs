@@ -271,22 +271,39 @@ pub fn part_spec(a: &DrawingAnalysis, material: Option<Material>, quantities: &[
 /// these codes).
 pub fn treatment_code(label: &str) -> String {
     let l = label.to_lowercase();
+    // First match wins: specific wordings before generic ones ("case hardening" is a
+    // cementation, not a quench; "recuit de détente" is a stress relief).
     const CODES: &[(&str, &str)] = &[
         ("anodis", "anodisation"),
+        ("anodiz", "anodisation"),
         ("oxydation anodique", "anodisation"),
+        ("oxydation noire", "brunissage"),
+        ("black oxide", "brunissage"),
+        ("noirc", "brunissage"),
+        ("brun", "brunissage"),
         ("zing", "zingage"),
+        ("zinc", "zingage"),
         ("passiv", "passivation"),
         ("peint", "peinture"),
+        ("paint", "peinture"),
+        ("powder", "peinture"),
         ("nitrur", "nitruration"),
+        ("nitrid", "nitruration"),
         ("cément", "cementation"),
         ("cement", "cementation"),
+        ("case harden", "cementation"),
+        ("carburi", "cementation"),
+        ("détente", "detensionnement"),
+        ("detente", "detensionnement"),
+        ("stress reliev", "detensionnement"),
         ("revenu", "trempe_revenu"),
         ("tremp", "trempe_revenu"),
+        ("quench", "trempe_revenu"),
+        ("temper", "trempe_revenu"),
+        ("harden", "trempe_revenu"),
         ("chrom", "chromage"),
         ("nickel", "nickelage"),
         ("phosphat", "phosphatation"),
-        ("noirc", "brunissage"),
-        ("brun", "brunissage"),
     ];
     CODES
         .iter()
@@ -502,5 +519,14 @@ mod tests {
         assert_eq!(treatment_code("Anodisation dure noire"), "anodisation");
         assert_eq!(treatment_code("Cémentation 0,6 mm"), "cementation");
         assert_eq!(treatment_code("Sablage"), "autre");
+        assert_eq!(treatment_code("Case hardening 58 HRC"), "cementation");
+        assert_eq!(
+            treatment_code("Quench and temper 30-35 HRC"),
+            "trempe_revenu"
+        );
+        assert_eq!(treatment_code("Recuit de détente"), "detensionnement");
+        assert_eq!(treatment_code("Black oxide"), "brunissage");
+        assert_eq!(treatment_code("Zinc plating"), "zingage");
+        assert_eq!(treatment_code("Chromage dur"), "chromage");
     }
 }

@@ -234,7 +234,7 @@ pub async fn reanalyze(
 }
 
 #[utoipa::path(get, path = "/api/v1/quote-lines/{id}/drawing", tag = "quotes", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, content_type = "application/octet-stream", description = "The drawing as uploaded"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The drawing as uploaded (type sniffed from its bytes)", content(("application/pdf"), ("image/png"), ("image/jpeg"), ("image/tiff"), ("image/gif"), ("image/webp"), ("model/step"), ("text/plain"), ("application/zip"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("application/octet-stream"))), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn drawing(
     State(s): State<AppState>,
     Auth(ctx): Auth,

@@ -88,7 +88,10 @@ fn doc_line(l: &LineView) -> QuoteDocLine {
             .clone()
             .or_else(|| l.drawing.as_ref().map(|d| d.filename.clone()))
             .unwrap_or_else(|| format!("Ligne {}", l.position)),
-        material: l.grade_code.clone(),
+        material: match (&l.grade_name, &l.grade_code) {
+            (Some(name), Some(code)) => Some(format!("{name} ({code})")),
+            (_, code) => code.clone(),
+        },
         treatments: (!treatments.is_empty()).then(|| treatments.join(" — ")),
         critical: l.critical,
         breaks,

@@ -82,6 +82,8 @@ pub struct LineView {
     pub part_name: Option<String>,
     pub grade_id: Option<i64>,
     pub grade_code: Option<String>,
+    /// AFNOR designation of the grade, e.g. "C45 +N".
+    pub grade_name: Option<String>,
     pub heat_treatment: Option<String>,
     pub surface_treatment: Option<String>,
     pub quantities: Vec<u32>,
@@ -430,11 +432,8 @@ pub(crate) async fn view<C: ConnectionTrait>(
     l: &quote_line::Model,
     english: bool,
 ) -> Result<LineView, AppError> {
-    let grade_code = match l.grade_id {
-        Some(g) => material_grade::Entity::find_by_id(g)
-            .one(db)
-            .await?
-            .map(|g| g.code),
+    let grade = match l.grade_id {
+        Some(g) => material_grade::Entity::find_by_id(g).one(db).await?,
         None => None,
     };
     let a = analysis_of(l);
@@ -494,7 +493,8 @@ pub(crate) async fn view<C: ConnectionTrait>(
         drawing_revision: l.drawing_revision.clone(),
         part_name: l.part_name.clone(),
         grade_id: l.grade_id,
-        grade_code,
+        grade_code: grade.as_ref().map(|g| g.code.clone()),
+        grade_name: grade.map(|g| g.afnor),
         heat_treatment: l.heat_treatment.clone(),
         surface_treatment: l.surface_treatment.clone(),
         quantities: parse_quantities(&l.quantities),
@@ -624,7 +624,8 @@ pub(crate) async fn add_demo_line<C: ConnectionTrait>(
     p: LinePatch,
     drawing: Option<(&str, Vec<u8>)>,
 ) -> Result<(), AppError> {
-    let mut am = apply_patch(tx, blank_line(q.id, position, &[1, 10, 50], false), &p).await?;
+    let critical = client_is_critical(tx, q.client_id).await?;
+    let mut am = apply_patch(tx, blank_line(q.id, position, &[1, 10, 50], critical), &p).await?;
     match drawing {
         Some((name, bytes)) => {
             let ct = sniff(&bytes, name);

@@ -82,7 +82,7 @@ pub struct QuoteSummary {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Transition {
+pub struct QuoteTransition {
     pub status: String,
     pub label: String,
 }
@@ -109,7 +109,7 @@ pub struct QuoteView {
     /// The client works for a critical sector (aéronautique, spatial, défense, nucléaire) or
     /// is marked critical: its lines default to critical parts.
     pub critical_client: bool,
-    pub transitions: Vec<Transition>,
+    pub transitions: Vec<QuoteTransition>,
     pub lines: Vec<LineView>,
     pub revisions: Vec<RevisionView>,
 }
@@ -394,7 +394,7 @@ pub(crate) async fn view<C: ConnectionTrait>(
         transitions: transitions(&q.status)
             .iter()
             .filter(|to| ctx.require(Module::Quotes, transition_action(to)).is_ok())
-            .map(|to| Transition {
+            .map(|to| QuoteTransition {
                 status: to.to_string(),
                 label: label_of(STATUSES, to, english),
             })
@@ -789,6 +789,10 @@ pub async fn load_demo<C: ConnectionTrait>(tx: &C, ctx: &Ctx) -> Result<(), AppE
             treatment("passivation", surface, "per_piece", "1.80", "70", 5),
             treatment("peinture", surface, "per_piece", "6.50", "90", 8),
             treatment("brunissage", surface, "per_kg", "3.00", "60", 5),
+            treatment("detensionnement", heat, "per_kg", "1.90", "90", 6),
+            treatment("chromage", surface, "per_piece", "9.50", "150", 10),
+            treatment("nickelage", surface, "per_piece", "5.80", "120", 8),
+            treatment("phosphatation", surface, "per_kg", "2.20", "60", 5),
         ],
     };
     crate::settings::put(tx, QUOTE_PRICES, &prices).await?;

@@ -201,25 +201,91 @@ impl Analyzer {
     }
 }
 
-/// The shop's grades with every name they are known by; `grade_id` is the row id.
+/// A designation without its delivery condition ("C45 +N" → "C45", "EN AW-2017A T451" →
+/// "EN AW-2017A", "Ti-6Al-4V grade 5" → "Ti-6Al-4V").
+fn base_designation(name: &str) -> String {
+    let mut kept = Vec::new();
+    for t in name.split_whitespace() {
+        let upper = t.to_ascii_uppercase();
+        let temper = t.starts_with('+')
+            || t.starts_with('(')
+            || upper == "GRADE"
+            || ((upper.starts_with('T') || upper.starts_with('H'))
+                && upper.len() > 1
+                && upper[1..].chars().all(|c| c.is_ascii_digit()));
+        if temper {
+            break;
+        }
+        kept.push(t);
+    }
+    kept.join(" ")
+}
+
+/// The shop's grades with every name they are known by; `grade_id` is the row id. The names
+/// of the grade record (AFNOR, EN number and name, AISI, DIN, code) are completed with the
+/// drawing engine's synonym table (old AFNOR designations such as XC48, 35NCD16, AU4G, Z2CN18-10)
+/// for the built-in grade they designate.
 pub fn grade_synonyms(grades: &[material_grade::Model]) -> Vec<GradeSynonyms> {
+    let builtin = usinage_drawing::builtin_grades();
     let list = |s: &Option<String>| -> Vec<String> {
-        s.iter()
-            .flat_map(|v| v.split([',', ';', '/']))
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .collect()
+        let mut out = Vec::new();
+        for v in s.iter().flat_map(|v| v.split([',', ';', '/'])) {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            out.push(v.to_string());
+            let base = base_designation(v);
+            if !base.is_empty() && base != v {
+                out.push(base);
+            }
+        }
+        out
     };
     grades
         .iter()
-        .map(|g| GradeSynonyms {
-            grade_id: g.id.to_string(),
-            afnor: list(&Some(g.afnor.clone())),
-            en_number: list(&g.en_number),
-            en_name: list(&g.en_name),
-            aisi: list(&g.aisi),
-            din: list(&g.din),
-            synonyms: vec![g.code.clone()],
+        .map(|g| {
+            let mut s = GradeSynonyms {
+                grade_id: g.id.to_string(),
+                afnor: list(&Some(g.afnor.clone())),
+                en_number: list(&g.en_number),
+                en_name: list(&g.en_name),
+                aisi: list(&g.aisi),
+                din: list(&g.din),
+                synonyms: vec![g.code.clone()],
+            };
+            let own: Vec<String> = [&s.afnor, &s.en_number, &s.en_name, &s.aisi, &s.din]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            for name in own {
+                let Some((id, conf)) = usinage_drawing::match_material(&name, &builtin) else {
+                    continue;
+                };
+                if conf < 0.95 {
+                    continue;
+                }
+                if let Some(b) = builtin.iter().find(|b| b.grade_id == id) {
+                    for n in [
+                        &b.afnor,
+                        &b.en_number,
+                        &b.en_name,
+                        &b.aisi,
+                        &b.din,
+                        &b.synonyms,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .chain(std::iter::once(&b.grade_id))
+                    {
+                        if !s.synonyms.contains(n) {
+                            s.synonyms.push(n.clone());
+                        }
+                    }
+                }
+            }
+            s
         })
         .collect()
 }
@@ -263,4 +329,61 @@ fn prefill(
     am.env_length_mm = Set(mm(e.and_then(|e| e.length)));
     am.env_width_mm = Set(mm(e.and_then(|e| e.width)));
     am.env_height_mm = Set(mm(e.and_then(|e| e.height)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grade(
+        id: i64,
+        code: &str,
+        afnor: &str,
+        en: &str,
+        aisi: Option<&str>,
+    ) -> material_grade::Model {
+        material_grade::Model {
+            id,
+            code: code.into(),
+            afnor: afnor.into(),
+            en_number: None,
+            en_name: Some(en.into()),
+            aisi: aisi.map(str::to_string),
+            din: None,
+            iso_group: "P".into(),
+            density: "7.85".into(),
+            hardness: None,
+            machinability: None,
+            active: true,
+            notes: None,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn delivery_conditions_are_dropped() {
+        assert_eq!(base_designation("C45 +N"), "C45");
+        assert_eq!(base_designation("EN AW-2017A T451"), "EN AW-2017A");
+        assert_eq!(base_designation("Ti-6Al-4V grade 5"), "Ti-6Al-4V");
+        assert_eq!(base_designation("A36 (≈)"), "A36");
+        assert_eq!(base_designation("42CrMo4"), "42CrMo4");
+    }
+
+    #[test]
+    fn old_afnor_designations_reach_the_shop_grades() {
+        let grades = vec![
+            grade(2, "MA02", "C45 +N", "C45", Some("1045")),
+            grade(4, "MA04", "35NiCrMo16 +QT", "35NiCrMo16", None),
+            grade(9, "MA09", "EN AW-2017A T451", "AlCu4MgSi", Some("2017")),
+        ];
+        let syn = grade_synonyms(&grades);
+        let id = |raw: &str| usinage_drawing::match_material(raw, &syn).map(|(id, _)| id);
+        assert_eq!(id("C45").as_deref(), Some("2"));
+        assert_eq!(id("XC48").as_deref(), Some("2"));
+        assert_eq!(id("35NCD16").as_deref(), Some("4"));
+        assert_eq!(id("AU4G").as_deref(), Some("9"));
+        assert_eq!(id("EN AW-2017A").as_deref(), Some("9"));
+    }
 }

@@ -130,6 +130,7 @@ export interface QuoteLine {
   part_name: string | null;
   grade_id: number | null;
   grade_code: string | null;
+  grade_name?: string | null;
   heat_treatment: string | null;
   surface_treatment: string | null;
   quantities: number[];
