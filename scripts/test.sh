@@ -36,10 +36,17 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 log "rust: tests (SQLite + PostgreSQL)"
 mkdir -p "$ROOT/artifacts"
-USINAGE_TEST_POSTGRES_URL="$PG_URL" cargo test --workspace --locked 2>&1 | tee "$ROOT/artifacts/cargo-test.log" | grep -E '^(test |test result|error|warning: unused|failures)' || true
+# Every test binary runs (--no-fail-fast); the exit status is cargo's, read before anything
+# else can overwrite PIPESTATUS.
+set +e
+USINAGE_TEST_POSTGRES_URL="$PG_URL" cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$ROOT/artifacts/cargo-test.log" | grep -E '^(test |test result|error|warning: unused|failures)'
 status=${PIPESTATUS[0]}
-if [ "$status" != 0 ]; then tail -60 "$ROOT/artifacts/cargo-test.log"; exit "$status"; fi
-:
+set -e
+if [ "$status" != 0 ]; then
+  grep -E '^test .* FAILED$|panicked at' "$ROOT/artifacts/cargo-test.log" | head -40
+  echo "cargo test a échoué (code $status) : détail dans artifacts/cargo-test.log" >&2
+  exit "$status"
+fi
 
 log "end-to-end: server with demo data, Playwright in chromium, API fuzz"
 cargo build -p usinage --locked

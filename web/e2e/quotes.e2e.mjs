@@ -1,7 +1,8 @@
 /* global document */
 // Quotes (devis) on a running server with demo data: a quote is created for the first client, a
 // manual line "Axe Ø40" is added and estimated, its review screen shows the three scenarios per
-// quantity (PC and phone), then the quote sheet lists the priced line and gives its PDF.
+// quantity (PC and phone), then the quote sheet lists the priced line and gives its PDF; last,
+// the purchase and subcontract prices screen shows the demo prices.
 //   USINAGE_E2E_URL=http://127.0.0.1:18080 USINAGE_E2E_SHOTS=/tmp/shots-quotes node --test e2e/quotes.e2e.mjs
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -238,4 +239,26 @@ step('f) the quote sheet lists the priced line and gives its PDF', async () => {
   await page.goto(`${BASE}/quotes`);
   await page.getByTestId('datatable-quotes').getByText(SUBJECT).waitFor();
   await shot(page, '10-list-with-quote');
+});
+
+step('g) purchase and subcontract prices: both tables filled by the demo data, editable by the admin', async () => {
+  await page.goto(`${BASE}/quotes`);
+  await page.getByTestId('quote-prices-link').click();
+  await page.getByTestId('quote-prices-page').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/quotes/prices');
+  await page.getByTestId('prices-intro').waitFor();
+  // Demo data: 15 grade prices and 12 treatment prices.
+  await page.getByTestId('material-row-0').waitFor();
+  await page.getByTestId('treatment-row-0').waitFor();
+  const materials = await page.locator('[data-testid^="material-row-"]').count();
+  const treatments = await page.locator('[data-testid^="treatment-row-"]').count();
+  assert.ok(materials > 0, 'material prices listed');
+  assert.ok(treatments > 0, 'treatment prices listed');
+  // The admin has the validate right: inputs (French decimals) and the save button.
+  await page.getByTestId('save-prices').waitFor();
+  assert.match(await page.getByTestId('mat-0-price_per_kg').inputValue(), /^\d+(,\d+)?$/);
+  // Once the materials list is loaded, every demo price names a known grade.
+  await page.getByTestId('mat-0-grade_code').locator('option').nth(1).waitFor({ state: 'attached' });
+  assert.equal(await page.locator('[data-testid^="unknown-grade-"]').count(), 0, 'every demo price names a grade of the materials list');
+  await shot(page, '11-prices');
 });

@@ -37,6 +37,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 const QuotesListPage = lazy(() => import('./pages/quotes/QuotesListPage').then((m) => ({ default: m.QuotesListPage })));
 const QuotePage = lazy(() => import('./pages/quotes/QuotePages').then((m) => ({ default: m.QuotePage })));
 const LineReviewPage = lazy(() => import('./pages/quotes/LineReviewPage').then((m) => ({ default: m.LineReviewPage })));
+const QuotePricesPage = lazy(() => import('./pages/quotes/QuotePricesPage').then((m) => ({ default: m.QuotePricesPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<div className="page muted" aria-busy="true" />}>{children}</Suspense>;
@@ -95,6 +96,8 @@ export function AppRoutes() {
         <Route path="suppliers" element={<PartnersListPage key="suppliers" kind="suppliers" />} />
         <Route path="suppliers/:id" element={<PartnerFormPage kind="suppliers" />} />
         <Route path="quotes" element={<Lazy><QuotesListPage /></Lazy>} />
+        {/* Static, so ranked above quotes/:id ("prices" is never read as a quote id); listed first all the same. */}
+        <Route path="quotes/prices" element={<Lazy><QuotePricesPage /></Lazy>} />
         <Route path="quotes/:id" element={<Lazy><QuotePage /></Lazy>} />
         <Route path="quotes/:id/lines/:lineId" element={<Lazy><LineReviewPage /></Lazy>} />
         <Route path="rates" element={<RatesPage />} />

@@ -88,6 +88,15 @@ pub(crate) fn too_large() -> ApiError {
     ))
 }
 
+/// Maps a multipart read error: too large → 413 problem, anything else → unreadable form.
+pub(crate) fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        bad_form(e)
+    }
+}
+
 pub(crate) async fn text_field(
     field: axum::extract::multipart::Field<'_>,
 ) -> Result<String, ApiError> {
@@ -113,13 +122,7 @@ pub async fn upload(
     let mut form = form.map_err(bad_form)?;
     let mut n = NewAttachment::default();
     let mut bad_id = false;
-    while let Some(field) = form.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            bad_form(e)
-        }
-    })? {
+    while let Some(field) = form.next_field().await.map_err(multipart_error)? {
         match field.name().unwrap_or("") {
             "entity" => n.entity = text_field(field).await?,
             "entity_id" => {
@@ -131,13 +134,7 @@ pub async fn upload(
             "note" => n.note = Some(text_field(field).await?),
             "file" => {
                 n.filename = field.file_name().map(str::to_string);
-                let bytes = field.bytes().await.map_err(|e| {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        too_large()
-                    } else {
-                        bad_form(e)
-                    }
-                })?;
+                let bytes = field.bytes().await.map_err(multipart_error)?;
                 n.bytes = Some(bytes.to_vec());
             }
             _ => {}

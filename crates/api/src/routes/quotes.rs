@@ -3,7 +3,7 @@
 //! images), `/api/v1/quote-prices` (purchase and treatment prices used by the estimate). See
 //! `docs/quotes.md`.
 
-use super::attachments::{bad_form, disposition, text_field, too_large};
+use super::attachments::{bad_form, disposition, multipart_error, text_field, too_large};
 use super::instruments::paris_today;
 use crate::AppState;
 use crate::extract::{ApiJson, ApiQuery, Auth, Id, Lang, SubId};
@@ -123,24 +123,12 @@ pub async fn upload(
     let mut form = form.map_err(bad_form)?;
     let mut files = Vec::new();
     let mut quantities = None;
-    while let Some(field) = form.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            bad_form(e)
-        }
-    })? {
+    while let Some(field) = form.next_field().await.map_err(multipart_error)? {
         match field.name().unwrap_or("") {
             "quantities" => quantities = Some(text_field(field).await?),
             "file" | "files" | "files[]" => {
                 let filename = field.file_name().unwrap_or("plan").to_string();
-                let bytes = field.bytes().await.map_err(|e| {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        too_large()
-                    } else {
-                        bad_form(e)
-                    }
-                })?;
+                let bytes = field.bytes().await.map_err(multipart_error)?;
                 if bytes.len() > MAX_BYTES {
                     return Err(too_large());
                 }

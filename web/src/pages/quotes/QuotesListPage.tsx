@@ -56,7 +56,15 @@ export function QuotesListPage() {
   );
   return (
     <div className="page" data-testid="quotes-page">
-      <PageHeader crumbs={[{ label: t('quotes.title') }]} />
+      <PageHeader
+        crumbs={[{ label: t('quotes.title') }]}
+        actions={
+          <Link to="/quotes/prices" className="btn btn-secondary" data-testid="quote-prices-link">
+            <Icon name="finance" size={16} />
+            <span>{t('quotes.prices_link')}</span>
+          </Link>
+        }
+      />
       <DataTable<QuoteSummary>
         tableId="quotes"
         endpoint="/quotes"
