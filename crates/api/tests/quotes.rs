@@ -195,6 +195,21 @@ on_all_backends! {
         assert_eq!(l["selected_scenario"], "express");
         let express10 = breaks[1]["scenarios"][2]["total_price"].as_str().unwrap().parse::<f64>().unwrap();
         assert!((l["total"].as_str().unwrap().parse::<f64>().unwrap() - express10).abs() < 0.005);
+        // A negotiated price below the minimum margin is refused with the floor, and changes
+        // nothing; above it, it replaces the scenario's price for that quantity.
+        let cost10 = breaks[1]["unit_cost"].as_str().unwrap().parse::<f64>().unwrap();
+        let e = app.patch(&format!("/api/v1/quote-lines/{line}"), &sales, json!({"unit_price": format!("{:.2}", cost10 * 1.02).replace('.', ","), "version": l["version"]})).await.problem(422, "validation");
+        assert_eq!(e["errors"][0]["code"], "below_min_margin", "{e}");
+        assert!(e["detail"].as_str().unwrap().contains("marge minimum de 8 %"), "{e}");
+        let still = app.get(&format!("/api/v1/quote-lines/{line}"), &sales).await.json();
+        assert_eq!(still["version"], l["version"]);
+        assert!(still["unit_price_override"].is_null());
+        let agreed = (cost10 * 1.20 * 100.0).round() / 100.0;
+        let r = app.patch(&format!("/api/v1/quote-lines/{line}"), &sales, json!({"unit_price": format!("{agreed:.2}"), "version": l["version"]})).await;
+        r.assert(200);
+        let l = r.json();
+        assert_eq!(l["unit_price_override"].as_str().unwrap().parse::<f64>().unwrap(), agreed);
+        assert!((l["total"].as_str().unwrap().parse::<f64>().unwrap() - agreed * 10.0).abs() < 0.005);
         // Not reviewed yet: the quote cannot be submitted.
         app.post(&format!("/api/v1/quotes/{id}/status"), &sales, json!({"status": "a_valider"})).await.problem(409, "lines_not_reviewed");
         let r = app.patch(&format!("/api/v1/quote-lines/{line}"), &sales, json!({"reviewed": true, "version": l["version"]})).await;

@@ -74,11 +74,18 @@ fn doc_line(l: &LineView) -> QuoteDocLine {
                 .to_string(),
         );
     }
-    remarks.push(format!(
-        "Offre retenue : {} pour {} pièce(s).",
-        scenario_label(&l.selected_scenario),
-        l.selected_quantity.unwrap_or(0)
-    ));
+    match &l.unit_price_override {
+        Some(p) => remarks.push(format!(
+            "Prix convenu : {} HT la pièce pour {} pièce(s).",
+            money(&serde_json::json!(p)),
+            l.selected_quantity.unwrap_or(0)
+        )),
+        None => remarks.push(format!(
+            "Offre retenue : {} pour {} pièce(s).",
+            scenario_label(&l.selected_scenario),
+            l.selected_quantity.unwrap_or(0)
+        )),
+    }
     QuoteDocLine {
         position: l.position.max(0) as u32,
         drawing_number: l.drawing_number.clone(),

@@ -103,6 +103,8 @@ pub struct LineView {
     pub selected_quantity: Option<i32>,
     pub selected_scenario: String,
     pub unit_price: Option<String>,
+    /// Set when the unit price was typed by a person instead of the scenario's.
+    pub unit_price_override: Option<String>,
     pub total: Option<String>,
     pub reviewed: bool,
     pub reviewed_by_name: Option<String>,
@@ -126,6 +128,9 @@ pub struct LinePatch {
     pub envelope: Option<EnvelopeView>,
     pub selected_quantity: Option<i32>,
     pub selected_scenario: Option<String>,
+    /// Unit price (€ HT) typed by a person for the selected quantity, e.g. "18,50"; refused
+    /// below the minimum margin; `""` goes back to the selected scenario's price.
+    pub unit_price: Option<String>,
     pub reviewed: Option<bool>,
     pub version: Option<i32>,
 }
@@ -257,6 +262,25 @@ pub fn selected_price(
     ))
 }
 
+/// A unit price typed by a person for `quantity`: refused below the minimum margin on the
+/// estimate's unit cost. Returns (unit, total) in cents.
+pub fn negotiated(
+    est: &Estimate,
+    quantity: i32,
+    unit_cents: i64,
+    settings: &usinage_engines::estimate::PricingSettings,
+) -> Result<(i64, i64), estimate::MarginError> {
+    let price = Decimal::new(unit_cents, 2);
+    let cost = est
+        .breaks
+        .iter()
+        .find(|b| b.quantity as i32 == quantity)
+        .map(|b| b.unit_cost)
+        .unwrap_or_default();
+    estimate::check_price(cost, price, settings)?;
+    Ok((unit_cents, unit_cents * i64::from(quantity.max(0))))
+}
+
 /// Re-runs the estimate of a line and stores it (inside the caller's transaction).
 pub(crate) async fn recompute<C: ConnectionTrait>(
     db: &C,
@@ -282,6 +306,20 @@ pub(crate) async fn recompute<C: ConnectionTrait>(
         Some(e) => Some(json(e)?),
         None => None,
     });
+    let price = match (price, l.unit_price_override_cents, &est) {
+        (Some((q, _, _)), Some(typed), Some(e)) => {
+            let (unit, total) = negotiated(e, q, typed, &shop.settings).map_err(|m| {
+                AppError::field(
+                    "unit_price",
+                    "below_min_margin",
+                    m.message_fr(),
+                    "Price refused: below the minimum margin on cost.",
+                )
+            })?;
+            Some((q, unit, total))
+        }
+        (p, _, _) => p,
+    };
     am.selected_quantity = Set(price.map(|p| p.0).or(l.selected_quantity));
     am.unit_price_cents = Set(price.map(|p| p.1));
     am.total_cents = Set(price.map(|p| p.2));
@@ -533,6 +571,9 @@ pub(crate) async fn view<C: ConnectionTrait>(
         selected_quantity: l.selected_quantity,
         selected_scenario: l.selected_scenario.clone(),
         unit_price: l.unit_price_cents.map(crate::units::cents_to_string),
+        unit_price_override: l
+            .unit_price_override_cents
+            .map(crate::units::cents_to_string),
         total: l.total_cents.map(crate::units::cents_to_string),
         reviewed: l.reviewed,
         reviewed_by_name: l.reviewed_by.clone(),
@@ -605,6 +646,7 @@ fn blank_line(
         selected_quantity: Set(None),
         selected_scenario: Set("standard".into()),
         unit_price_cents: Set(None),
+        unit_price_override_cents: Set(None),
         total_cents: Set(None),
         reviewed: Set(false),
         reviewed_by: Set(None),
@@ -885,7 +927,7 @@ fn line_audit(l: &quote_line::Model) -> serde_json::Value {
         "surface_treatment": l.surface_treatment, "quantities": l.quantities, "critical": l.critical,
         "shape": l.shape, "envelope": [l.env_diameter_mm, l.env_length_mm, l.env_width_mm, l.env_height_mm],
         "selected_quantity": l.selected_quantity, "selected_scenario": l.selected_scenario,
-        "unit_price_cents": l.unit_price_cents, "total_cents": l.total_cents, "reviewed": l.reviewed,
+        "unit_price_cents": l.unit_price_cents, "unit_price_override_cents": l.unit_price_override_cents, "total_cents": l.total_cents, "reviewed": l.reviewed,
     })
 }
 
@@ -981,6 +1023,13 @@ async fn apply_patch<C: ConnectionTrait>(
     if let Some(q) = p.selected_quantity {
         am.selected_quantity = Set(Some(q));
     }
+    if let Some(s) = &p.unit_price {
+        am.unit_price_override_cents = Set(if s.trim().is_empty() {
+            None
+        } else {
+            crate::units::money_field(&mut v, "unit_price", s, false)
+        });
+    }
     v.finish()?;
     if let Some(g) = p.grade_id {
         let found = material_grade::Entity::find_by_id(g).one(db).await?;
@@ -1031,7 +1080,17 @@ pub async fn patch(
             "The drawing is being analysed: wait for the end to correct the line.",
         ));
     }
-    let am = apply_patch(&tx.tx, cur.clone().into(), &p).await?;
+    let mut am = apply_patch(&tx.tx, cur.clone().into(), &p).await?;
+    let moved = p
+        .selected_quantity
+        .is_some_and(|q| Some(q) != cur.selected_quantity)
+        || p.selected_scenario
+            .as_ref()
+            .is_some_and(|s| *s != cur.selected_scenario);
+    if p.unit_price.is_none() && moved {
+        // A typed price belongs to the quantity and offer it was typed for.
+        am.unit_price_override_cents = Set(None);
+    }
     let mut l = recompute(&tx.tx, am).await?;
     let changed = line_audit(&l) != line_audit(&cur);
     let mut am: quote_line::ActiveModel = l.clone().into();
@@ -1197,6 +1256,7 @@ pub async fn reanalyze(db: &Db, ctx: &Ctx, id: i64, english: bool) -> Result<Lin
     let mut am: quote_line::ActiveModel = l.clone().into();
     am.analysis_status = Set("en_attente".into());
     am.analysis_error = Set(None);
+    am.unit_price_override_cents = Set(None);
     am.reviewed = Set(false);
     am.updated_at = Set(crate::now());
     am.version = Set(l.version + 1);

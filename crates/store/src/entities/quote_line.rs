@@ -45,6 +45,8 @@ pub struct Model {
     /// `economique`, `standard`, `express`
     pub selected_scenario: String,
     pub unit_price_cents: Option<i64>,
+    /// Unit price typed by a person for the selected quantity (never below the minimum margin).
+    pub unit_price_override_cents: Option<i64>,
     pub total_cents: Option<i64>,
     pub reviewed: bool,
     pub reviewed_by: Option<String>,

@@ -62,6 +62,7 @@ enum QuoteLines {
     SelectedQuantity,
     SelectedScenario,
     UnitPriceCents,
+    UnitPriceOverrideCents,
     TotalCents,
     Reviewed,
     ReviewedBy,
@@ -223,6 +224,11 @@ impl MigrationTrait for Migration {
                 )
                 .col(
                     ColumnDef::new(QuoteLines::UnitPriceCents)
+                        .big_integer()
+                        .null(),
+                )
+                .col(
+                    ColumnDef::new(QuoteLines::UnitPriceOverrideCents)
                         .big_integer()
                         .null(),
                 )

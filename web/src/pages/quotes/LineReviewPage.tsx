@@ -18,6 +18,7 @@ import { useFormat } from '../../lib/useFormat';
 import { can } from '../../modules';
 import { AnalysisBadge, ConfidenceDot, gradeLabel, pagePath, useBlobUrl, useGrades } from './components';
 import { EstimatePanel, effectiveSelection, type Selection } from './EstimatePanel';
+import { NegotiatedPrice } from './NegotiatedPrice';
 import {
   bboxStyle,
   confidenceLevel,
@@ -329,11 +330,12 @@ function LineReview({ quote, line, onLine }: { quote: Quote; line: QuoteLine; on
       refreshQuote();
       setTried(false);
       if ('reviewed' in b) toast.show(b.reviewed ? t('quotes.validated') : t('quotes.unvalidated'));
+      else if ('unit_price' in b) toast.show(b.unit_price === '' ? t('quotes.negotiated.cleared') : t('quotes.negotiated.saved'));
       else if ('selected_scenario' in b) toast.show(t('quotes.selection_saved', { scenario: t(`quotes.scenarios.${String(b.selected_scenario)}`), qty: f.number(Number(b.selected_quantity)) }));
       else toast.show(t('quotes.line_saved'));
     },
     onError: (e, b) => {
-      if ('reviewed' in b || 'selected_scenario' in b) toast.show(errorText(e), 'error');
+      if ('reviewed' in b || 'selected_scenario' in b || 'unit_price' in b) toast.show(errorText(e), 'error');
       else form.setError(e);
     },
   });
@@ -655,6 +657,12 @@ function LineReview({ quote, line, onLine }: { quote: Quote; line: QuoteLine; on
           {pending ? t('quotes.blockers.pending') : line.missing.length > 0 ? t('quotes.blockers.missing') : t('quotes.blockers.no_estimate')}
         </p>
       )}
+      <NegotiatedPrice
+        line={line}
+        editable={editable && !pending && !dirty}
+        pending={patch.isPending}
+        onSubmit={(unitPrice) => patch.mutate({ unit_price: unitPrice, version: line.version })}
+      />
 
       {askReanalyze && (
         <ConfirmDialog

@@ -149,6 +149,8 @@ export interface QuoteLine {
   selected_scenario: ScenarioKind | null;
   /** Price of the selected quantity in the selected scenario. */
   unit_price?: Dec | null;
+  /** Unit price typed by a person instead of the offer's (never below the minimum margin). */
+  unit_price_override?: Dec | null;
   total?: Dec | null;
   reviewed: boolean;
   reviewed_by_name: string | null;
