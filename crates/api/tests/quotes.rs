@@ -320,6 +320,24 @@ on_all_backends! {
         let zingage = est["operations"].as_array().unwrap().iter().find(|o| o["process"] == "traitement_sous_traite").expect("subcontracted treatment");
         assert_eq!(zingage["resource"]["supplier"], "Anodia Surfaces SAS");
         assert_eq!(line["selected_quantity"], 50);
+        // The three demo drawings are read by the worker: title block, material matched to the
+        // materials table, operations on the shop's machines, three offers per quantity.
+        let q = wait_analysed(&app, &sales, id).await;
+        let drawings: Vec<&Value> = q["lines"].as_array().unwrap().iter().filter(|l| !l["drawing"].is_null()).collect();
+        assert_eq!(drawings.len(), 3);
+        for l in drawings {
+            assert_eq!(l["analysis_status"], "termine", "{l}");
+            assert!(l["drawing_number"].as_str().is_some_and(|n| !n.is_empty()), "{l}");
+            assert!(l["grade_code"].as_str().is_some(), "material matched: {l}");
+            let e = &l["estimate"];
+            assert!(e["operations"].as_array().unwrap().iter().any(|o| o["resource"]["kind"] == "machine"), "{e}");
+            for b in e["breaks"].as_array().unwrap() {
+                assert_eq!(b["scenarios"].as_array().unwrap().len(), 3);
+            }
+        }
+        let pdf = app.get(&format!("/api/v1/quotes/{id}/pdf"), &sales).await;
+        pdf.assert(200);
+        assert!(!lopdf::Document::load_mem(&pdf.bytes).unwrap().get_pages().is_empty());
         let prices = app.get("/api/v1/quote-prices", &sales).await.json();
         assert!(prices["materials"].as_array().unwrap().len() >= 10);
         app

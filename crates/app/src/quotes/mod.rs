@@ -849,19 +849,16 @@ pub async fn load_demo<C: ConnectionTrait>(tx: &C, ctx: &Ctx) -> Result<(), AppE
         ..Default::default()
     };
     lines::add_demo_line(tx, &q, 1, patch, None).await?;
-    // A generated drawing (the drawing engine's test corpus), analysed by the worker.
-    let (src, _) = usinage_drawing::corpus::generate(2026, 3);
-    if let Ok(pdf) =
-        usinage_drawing::corpus::render_pdf(&src, &usinage_drawing::corpus::system_fonts())
-    {
-        lines::add_demo_line(
-            tx,
-            &q,
-            2,
-            LinePatch::default(),
-            Some(("plan-client-2.pdf", pdf)),
-        )
-        .await?;
+    // Three generated customer drawings (the drawing engine's corpus), analysed by the worker
+    // when the server starts.
+    let fonts = usinage_drawing::corpus::system_fonts();
+    for (position, index) in [(2, 3), (3, 0), (4, 6)] {
+        let (src, _) = usinage_drawing::corpus::generate(2026, index);
+        if let Ok(pdf) = usinage_drawing::corpus::render_pdf(&src, &fonts) {
+            let name = format!("plan-client-{position}.pdf");
+            lines::add_demo_line(tx, &q, position, LinePatch::default(), Some((&name, pdf)))
+                .await?;
+        }
     }
     touch(tx, q.id).await?;
     audit::record(
