@@ -1278,6 +1278,21 @@ pub async fn reanalyze(db: &Db, ctx: &Ctx, id: i64, english: bool) -> Result<Lin
 
 /// The drawing as uploaded: (filename, content type, bytes).
 pub async fn drawing(db: &Db, ctx: &Ctx, id: i64) -> Result<(String, String, Vec<u8>), AppError> {
+    let (l, bytes) = line_and_drawing(db, ctx, id).await?;
+    Ok((
+        l.filename.unwrap_or_else(|| "plan".into()),
+        l.content_type
+            .unwrap_or_else(|| "application/octet-stream".into()),
+        bytes,
+    ))
+}
+
+/// The line (read right) and the bytes of its drawing.
+async fn line_and_drawing(
+    db: &Db,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(quote_line::Model, Vec<u8>), AppError> {
     ctx.require(Module::Quotes, Action::Read)?;
     let l = find(&db.conn, id).await?;
     let Some(blob) = l.blob_id else {
@@ -1287,18 +1302,13 @@ pub async fn drawing(db: &Db, ctx: &Ctx, id: i64) -> Result<(String, String, Vec
         .one(&db.conn)
         .await?
         .ok_or_else(|| AppError::internal("plan sans contenu"))?;
-    Ok((
-        l.filename.unwrap_or_else(|| "plan".into()),
-        l.content_type
-            .unwrap_or_else(|| "application/octet-stream".into()),
-        b.data,
-    ))
+    Ok((l, b.data))
 }
 
 /// Page `page` (1-based) of the drawing as PNG, rendered on the blocking pool.
 pub async fn page_png(db: &Db, ctx: &Ctx, id: i64, page: u32) -> Result<Vec<u8>, AppError> {
-    let (filename, _, bytes) = drawing(db, ctx, id).await?;
-    let l = find(&db.conn, id).await?;
+    let (l, bytes) = line_and_drawing(db, ctx, id).await?;
+    let filename = l.filename.clone().unwrap_or_default();
     let pages = l.pages.unwrap_or(1).max(1) as u32;
     if page == 0 || page > pages {
         return Err(AppError::not_found("Page du plan", "Drawing page"));

@@ -20,8 +20,7 @@ use crate::rights::{Action, Module};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use usinage_store::Db;
@@ -739,11 +738,6 @@ pub async fn set_status(
     let out = view(&tx.tx, ctx, &q, english).await?;
     tx.commit().await?;
     Ok(out)
-}
-
-/// Quotes of a client, for the number of lines in a summary (used by tests and the demo).
-pub async fn count(db: &Db) -> Result<u64, AppError> {
-    Ok(quote::Entity::find().count(&db.conn).await?)
 }
 
 /// Demo: purchase and treatment prices, and one quote to the first client with a manual line
