@@ -6,12 +6,13 @@ use crate::error::AppError;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Statement};
 use serde::{Deserialize, Serialize};
 use usinage_store::entities::{
-    attachment, audit_head, audit_log, employee, employee_certification, employee_skill, file_blob,
-    instrument, instrument_calibration, instrument_exception, instrument_use, machine,
-    material_grade, material_lot, material_minimum, material_movement, material_stock, partner,
-    quote, quote_line, quote_revision, rate, role_right, setting, stock_reservation,
-    storage_location, supplier_evaluation, tool, tool_cutting_data, tool_movement,
-    tool_purchase_request, tool_stock, user,
+    attachment, audit_head, audit_log, delivery, delivery_line, employee, employee_certification,
+    employee_skill, file_blob, instrument, instrument_calibration, instrument_exception,
+    instrument_use, job, job_operation, machine, material_grade, material_lot, material_minimum,
+    material_movement, material_stock, method_sheet, method_sheet_version, order, order_line,
+    partner, quote, quote_line, quote_revision, rate, role_right, routing_version, setting,
+    stock_reservation, storage_location, supplier_evaluation, tool, tool_cutting_data,
+    tool_movement, tool_purchase_request, tool_stock, user,
 };
 use usinage_store::{Backend, Db};
 
@@ -55,6 +56,22 @@ pub struct Tables {
     /// Quotes and their lines (drawings are in `files.file_blobs`).
     #[serde(default)]
     pub quotes: QuoteTables,
+    /// Orders, jobs, routings, method sheets, deliveries.
+    #[serde(default)]
+    pub production: ProductionTables,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ProductionTables {
+    pub orders: Vec<order::Model>,
+    pub order_lines: Vec<order_line::Model>,
+    pub jobs: Vec<job::Model>,
+    pub job_operations: Vec<job_operation::Model>,
+    pub routing_versions: Vec<routing_version::Model>,
+    pub method_sheets: Vec<method_sheet::Model>,
+    pub method_sheet_versions: Vec<method_sheet_version::Model>,
+    pub deliveries: Vec<delivery::Model>,
+    pub delivery_lines: Vec<delivery_line::Model>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -188,6 +205,17 @@ pub async fn dump(db: &Db) -> Result<Backup, AppError> {
             quote_lines: all_by_id!(&tx, quote_line),
             quote_revisions: all_by_id!(&tx, quote_revision),
         },
+        production: ProductionTables {
+            orders: all_by_id!(&tx, order),
+            order_lines: all_by_id!(&tx, order_line),
+            jobs: all_by_id!(&tx, job),
+            job_operations: all_by_id!(&tx, job_operation),
+            routing_versions: all_by_id!(&tx, routing_version),
+            method_sheets: all_by_id!(&tx, method_sheet),
+            method_sheet_versions: all_by_id!(&tx, method_sheet_version),
+            deliveries: all_by_id!(&tx, delivery),
+            delivery_lines: all_by_id!(&tx, delivery_line),
+        },
     };
     tx.commit().await?;
     Ok(Backup {
@@ -278,6 +306,16 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
     insert_all!(&tx.tx, quote, t.quotes.quotes);
     insert_all!(&tx.tx, quote_line, t.quotes.quote_lines);
     insert_all!(&tx.tx, quote_revision, t.quotes.quote_revisions);
+    let pr = &t.production;
+    insert_all!(&tx.tx, order, pr.orders);
+    insert_all!(&tx.tx, order_line, pr.order_lines);
+    insert_all!(&tx.tx, job, pr.jobs);
+    insert_all!(&tx.tx, job_operation, pr.job_operations);
+    insert_all!(&tx.tx, routing_version, pr.routing_versions);
+    insert_all!(&tx.tx, method_sheet, pr.method_sheets);
+    insert_all!(&tx.tx, method_sheet_version, pr.method_sheet_versions);
+    insert_all!(&tx.tx, delivery, pr.deliveries);
+    insert_all!(&tx.tx, delivery_line, pr.delivery_lines);
     if db.backend() == Backend::Postgres {
         // Explicit ids were inserted: move the sequences past them.
         for table in [
@@ -311,6 +349,15 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
             "quotes",
             "quote_lines",
             "quote_revisions",
+            "orders",
+            "order_lines",
+            "jobs",
+            "job_operations",
+            "routing_versions",
+            "method_sheets",
+            "method_sheet_versions",
+            "deliveries",
+            "delivery_lines",
         ] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

@@ -15,6 +15,8 @@ pub mod demo;
 pub mod error;
 pub mod imports;
 pub mod listing;
+pub mod orders;
+pub mod production;
 pub mod quotes;
 pub mod rates;
 pub mod records;
@@ -36,4 +38,11 @@ pub use usinage_store::Db;
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::{SubsecRound, Utc};
     Utc::now().trunc_subsecs(6)
+}
+
+/// Today's calendar date in Europe/Paris (due dates, lateness, document dates).
+pub fn paris_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&usinage_documents::time::ParisTz)
+        .date_naive()
 }

@@ -16,6 +16,9 @@ pub fn module_of(entity: &str) -> Option<Module> {
         "machines" => Some(Module::Machines),
         "instruments" => Some(Module::Instruments),
         "employees" => Some(Module::Hr),
+        "orders" => Some(Module::Orders),
+        "jobs" => Some(Module::Routings),
+        "method-sheets" => Some(Module::MethodSheets),
         _ => None,
     }
 }
@@ -35,6 +38,9 @@ pub fn audit_type(entity: &str) -> Option<&'static str> {
         "machines" => "machine",
         "instruments" => "instrument",
         "employees" => "employee",
+        "orders" => "order",
+        "jobs" => "job",
+        "method-sheets" => "method_sheet",
         _ => return None,
     })
 }
@@ -60,6 +66,11 @@ pub async fn exists(db: &Db, ctx: &Ctx, entity: &str, id: i64) -> Result<bool, A
         "material-lots" => mat::get_lot(db, ctx, id).await.map(|_| ()),
         "material-stock" => mat::get_stock(db, ctx, id).await.map(|_| ()),
         "tool-purchase-requests" => tools::get_request(db, ctx, id).await.map(|_| ()),
+        "orders" => crate::orders::get(db, ctx, id, false).await.map(|_| ()),
+        "jobs" => crate::production::get(db, ctx, id, false).await.map(|_| ()),
+        "method-sheets" => crate::production::method_sheets::get(db, ctx, id)
+            .await
+            .map(|_| ()),
         _ => return Ok(false),
     };
     match found {

@@ -103,6 +103,10 @@ impl Module {
                 | Module::Machines
                 | Module::Instruments
                 | Module::Hr
+                | Module::Quotes
+                | Module::Orders
+                | Module::Routings
+                | Module::MethodSheets
         )
     }
 }
@@ -221,7 +225,9 @@ pub fn default_grants() -> BTreeSet<(Role, Module, Action)> {
     put(Commercial, &[Crm, Quotes, Orders], &rcuv);
     put(
         Commercial,
-        &[Planning, Invoicing, Statistics, Machines, Materials],
+        &[
+            Planning, Invoicing, Statistics, Machines, Materials, Routings,
+        ],
         &[Read],
     );
     put(Comptabilite, &[Invoicing, Finance], &all);

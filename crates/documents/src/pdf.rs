@@ -1,6 +1,7 @@
 //! PDF rendering with typst, in process and offline: templates live in `templates/`, fonts are
 //! vendored (DejaVu Sans, free licence in `fonts/LICENSE-DejaVu.txt`), data goes in as JSON
-//! through `sys.inputs.data`. Templates read no files: images (QR codes) travel as SVG strings.
+//! through `sys.inputs.data`. Templates read no files: images (QR codes) travel as SVG strings,
+//! raster images (drawing thumbnails) as bytes inputs (see [`render_with_images`]).
 
 use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult};
@@ -89,6 +90,27 @@ pub fn render_with_fonts(
     today: chrono::NaiveDate,
     extra_fonts: &[Vec<u8>],
 ) -> Result<Vec<u8>, PdfError> {
+    compile(template, data, today, extra_fonts, &[])
+}
+
+/// Same as [`render`], with raster images (PNG/JPEG bytes) available to the template as bytes
+/// inputs: `image(sys.inputs.at(name), format: "png")`. A name must not be `data`.
+pub fn render_with_images(
+    template: &str,
+    data: &serde_json::Value,
+    today: chrono::NaiveDate,
+    images: &[(&str, &[u8])],
+) -> Result<Vec<u8>, PdfError> {
+    compile(template, data, today, &[], images)
+}
+
+fn compile(
+    template: &str,
+    data: &serde_json::Value,
+    today: chrono::NaiveDate,
+    extra_fonts: &[Vec<u8>],
+    images: &[(&str, &[u8])],
+) -> Result<Vec<u8>, PdfError> {
     use chrono::Datelike;
     let extra = (!extra_fonts.is_empty()).then(|| {
         let mut all = fonts().1.clone();
@@ -100,6 +122,9 @@ pub fn render_with_fonts(
         (LazyHash::new(FontBook::from_fonts(&all)), all)
     });
     let mut inputs = Dict::new();
+    for (name, bytes) in images {
+        inputs.insert((*name).into(), Bytes::new(bytes.to_vec()).into_value());
+    }
     inputs.insert("data".into(), data.to_string().into_value());
     let world = DocWorld {
         library: LazyHash::new(Library::builder().with_inputs(inputs).build()),

@@ -11,6 +11,7 @@ pub mod corpus;
 pub mod error;
 pub mod extract;
 pub mod model;
+pub mod po;
 pub mod sniff;
 pub mod spec;
 

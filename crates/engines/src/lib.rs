@@ -4,7 +4,9 @@
 //! property tests, and is benchmarked in `benches/engines.rs`.
 
 pub mod audit_chain;
+pub mod cutting;
 pub mod estimate;
 pub mod identifiers;
 pub mod password_policy;
+pub mod routing;
 pub mod stock;

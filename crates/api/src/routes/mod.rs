@@ -12,6 +12,8 @@ pub mod imports;
 pub mod instruments;
 pub mod labels;
 pub mod machines;
+pub mod orders;
+pub mod production;
 pub mod qr;
 pub mod quotes;
 pub mod rights;
@@ -51,6 +53,8 @@ use utoipa_axum::routes;
         (name = "imports", description = "Imports CSV/XLSX des données de base"),
         (name = "attachments", description = "Pièces jointes des enregistrements (documents, certificats matière, photos)"),
         (name = "quotes", description = "Devis : plans analysés, chiffrage, revue, PDF"),
+        (name = "orders", description = "Commandes clients, import des bons de commande, livraisons"),
+        (name = "production", description = "OF, gammes, fiches méthode, conditions de coupe, fiche suiveuse"),
         (name = "alerts", description = "Alertes : stocks sous le minimum, étalonnages, habilitations"),
         (name = "system", description = "Santé et informations")
     )
@@ -188,6 +192,50 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(quotes::drawing))
         .routes(routes!(quotes::page))
         .routes(routes!(quotes::get_prices, quotes::put_prices))
+        .routes(routes!(orders::list, orders::create))
+        .routes(routes!(orders::get, orders::patch, orders::delete))
+        .routes(routes!(orders::status))
+        .routes(routes!(orders::history))
+        .routes(routes!(orders::acknowledgment))
+        .routes(routes!(orders::po_file))
+        .routes(routes!(orders::deliver))
+        .routes(routes!(orders::delivery_pdf))
+        .routes(routes!(orders::po_confirm))
+        .routes(routes!(production::list))
+        .routes(routes!(production::get))
+        .routes(routes!(production::status))
+        .routes(routes!(production::history))
+        .routes(routes!(production::add_operation))
+        .routes(routes!(
+            production::get_operation,
+            production::patch_operation,
+            production::delete_operation
+        ))
+        .routes(routes!(production::reorder))
+        .routes(routes!(production::validate))
+        .routes(routes!(production::regenerate))
+        .routes(routes!(production::versions))
+        .routes(routes!(production::diff))
+        .routes(routes!(production::restore))
+        .routes(routes!(production::traveler))
+        .routes(routes!(production::drawing))
+        .routes(routes!(production::get_sheet, production::put_sheet))
+        .routes(routes!(production::sheet_of_operation))
+        .routes(routes!(production::sheet_versions))
+        .routes(routes!(production::sheet_version))
+        .routes(routes!(production::sheet_pdf))
+        .routes(routes!(production::compute))
+        .routes(routes!(
+            production::get_cutting_settings,
+            production::put_cutting_settings
+        ))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(orders::po_import))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    attachments::UPLOAD_LIMIT_BYTES,
+                )),
+        )
         .merge(OpenApiRouter::new().routes(routes!(quotes::upload)).layer(
             axum::extract::DefaultBodyLimit::max(quotes::UPLOAD_LIMIT_BYTES),
         ))

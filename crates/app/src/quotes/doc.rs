@@ -106,7 +106,7 @@ fn doc_line(l: &LineView) -> QuoteDocLine {
     }
 }
 
-fn company_party(c: &Company) -> Party {
+pub(crate) fn company_party(c: &Company) -> Party {
     Party {
         name: c.name.clone(),
         address_lines: c

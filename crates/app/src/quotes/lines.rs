@@ -687,6 +687,62 @@ pub(crate) async fn add_demo_line<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Demo: a drawing analysed now (same code path as the background worker), reviewed values
+/// pre-filled, quantities `[qty]` selected.
+pub(crate) async fn add_demo_analysed_line<C: ConnectionTrait>(
+    tx: &C,
+    q: &usinage_store::entities::quote::Model,
+    position: i32,
+    name: &str,
+    pdf: Vec<u8>,
+    qty: u32,
+) -> Result<(), AppError> {
+    let critical = client_is_critical(tx, q.client_id).await?;
+    let mut am = blank_line(q.id, position, &[qty], critical);
+    let ct = sniff(&pdf, name);
+    let blob = store_blob(tx, pdf.clone()).await?;
+    am.blob_id = Set(Some(blob.id));
+    am.filename = Set(Some(name.into()));
+    am.content_type = Set(Some(ct.into()));
+    am.size_bytes = Set(Some(blob.size_bytes));
+    am.selected_quantity = Set(Some(qty as i32));
+    let cur = am.insert(tx).await?;
+    let grades = material_grade::Entity::find()
+        .filter(material_grade::Column::Active.eq(true))
+        .all(tx)
+        .await?;
+    let synonyms = super::worker::grade_synonyms(&grades);
+    let filename = name.to_string();
+    let analysed = tokio::task::spawn_blocking(move || {
+        usinage_drawing::analyze_file(
+            &pdf,
+            &filename,
+            &usinage_drawing::Limits::default(),
+            &synonyms,
+        )
+    })
+    .await
+    .map_err(|_| AppError::internal("analyse du plan démo"))?;
+    let mut am: quote_line::ActiveModel = cur.clone().into();
+    match analysed {
+        Ok(a) => {
+            super::worker::prefill(&mut am, &cur, &a, &grades);
+            am.analysis_status = Set("termine".into());
+            am.pages = Set(Some(a.pages as i32));
+            am.analysis_json = Set(Some(json(&a)?));
+        }
+        Err(e) => {
+            am.analysis_status = Set("echec".into());
+            am.analysis_error = Set(Some(e.message_fr()));
+        }
+    }
+    am.quantities = Set(qty.to_string());
+    am.selected_quantity = Set(Some(qty as i32));
+    let l = am.update(tx).await?;
+    recompute(tx, l.into()).await?;
+    Ok(())
+}
+
 /// Validates a quantity list ("1, 10, 50"): positive integers, at most [`MAX_BREAKS`].
 pub fn check_quantities(v: &mut Validator, raw: &[i64]) -> Vec<u32> {
     let mut out = Vec::new();
@@ -844,7 +900,7 @@ pub async fn add_drawings(
     Ok(out)
 }
 
-async fn store_blob<C: ConnectionTrait>(
+pub(crate) async fn store_blob<C: ConnectionTrait>(
     db: &C,
     bytes: Vec<u8>,
 ) -> Result<file_blob::Model, AppError> {
@@ -867,7 +923,7 @@ async fn store_blob<C: ConnectionTrait>(
     .await?)
 }
 
-/// Removes a blob no attachment and no quote line refers to any more.
+/// Removes a blob no attachment, quote line, order line or order refers to any more.
 pub(crate) async fn drop_blob_if_unused<C: ConnectionTrait>(
     db: &C,
     blob_id: i64,
@@ -880,7 +936,15 @@ pub(crate) async fn drop_blob_if_unused<C: ConnectionTrait>(
         .filter(attachment::Column::BlobId.eq(blob_id))
         .count(db)
         .await?;
-    if lines == 0 && attached == 0 {
+    let ordered = usinage_store::entities::order_line::Entity::find()
+        .filter(usinage_store::entities::order_line::Column::BlobId.eq(blob_id))
+        .count(db)
+        .await?
+        + usinage_store::entities::order::Entity::find()
+            .filter(usinage_store::entities::order::Column::PoBlobId.eq(blob_id))
+            .count(db)
+            .await?;
+    if lines == 0 && attached == 0 && ordered == 0 {
         file_blob::Entity::delete_by_id(blob_id).exec(db).await?;
     }
     Ok(())

@@ -111,6 +111,9 @@ pub struct QuoteView {
     pub transitions: Vec<QuoteTransition>,
     pub lines: Vec<LineView>,
     pub revisions: Vec<RevisionView>,
+    /// The order created when the quote was accepted.
+    pub order_id: Option<i64>,
+    pub order_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -380,6 +383,11 @@ pub(crate) async fn view<C: ConnectionTrait>(
             created_by_name: r.created_by,
         })
         .collect();
+    let order = usinage_store::entities::order::Entity::find()
+        .filter(usinage_store::entities::order::Column::QuoteId.eq(q.id))
+        .filter(usinage_store::entities::order::Column::Status.ne("annulee"))
+        .one(db)
+        .await?;
     Ok(QuoteView {
         summary,
         customer_reference: q.customer_reference.clone(),
@@ -400,6 +408,8 @@ pub(crate) async fn view<C: ConnectionTrait>(
             .collect(),
         lines: lines_out,
         revisions,
+        order_id: order.as_ref().map(|o| o.id),
+        order_number: order.map(|o| o.number),
     })
 }
 
@@ -725,6 +735,11 @@ pub async fn set_status(
     let q = am.update(&tx.tx).await?;
     let mut after = audit_json(&q);
     after["comment"] = serde_json::json!(comment);
+    if to == "accepte" {
+        // The customer said yes: the order is created at once, waiting for its PO.
+        let o = crate::orders::create_from_quote(&tx.tx, ctx, &q).await?;
+        after["order"] = serde_json::json!(o.number);
+    }
     audit::record(
         &tx.tx,
         ctx,

@@ -292,7 +292,7 @@ pub fn grade_synonyms(grades: &[material_grade::Model]) -> Vec<GradeSynonyms> {
 
 /// Pre-fills the reviewed columns from what was read; what the person already entered on a
 /// manual field (quantities typed at upload) is kept.
-fn prefill(
+pub(crate) fn prefill(
     am: &mut quote_line::ActiveModel,
     cur: &quote_line::Model,
     a: &DrawingAnalysis,

@@ -120,6 +120,48 @@ pub fn power_milling(ap: f64, ae: f64, vf: f64, kc: f64) -> f64 {
     ap * ae * vf * kc / 60_000_000.0
 }
 
+/// Cutting power in drilling `Pc = f·Vc·D·kc / 240 000` (kW).
+pub fn power_drilling(f: f64, vc: f64, d: f64, kc: f64) -> f64 {
+    f * vc * d * kc / 240_000.0
+}
+
+/// Spindle torque `Mc = Pc·30 000 / (π·n)` (N·m); 0 when n is not positive.
+pub fn spindle_torque(pc_kw: f64, n_rpm: f64) -> f64 {
+    safe_div(pc_kw * 30_000.0, PI * n_rpm)
+}
+
+/// Chip thickness in turning `hm = f·sin κr` (mm), κr the entering angle in degrees.
+pub fn chip_thickness_turning(f: f64, kappa_r_deg: f64) -> f64 {
+    f * kappa_r_deg.to_radians().sin()
+}
+
+/// Chip thickness in drilling `hm = (f/2)·sin(σ/2)` (mm), σ the point angle in degrees.
+pub fn chip_thickness_drilling(f: f64, point_angle_deg: f64) -> f64 {
+    f / 2.0 * (point_angle_deg / 2.0).to_radians().sin()
+}
+
+/// Mean chip thickness in side milling `hm = fz·(2·ae/D)/φ`, `φ = arccos(1 − 2·ae/D)` (rad);
+/// ae is clamped to [0, D]. Returns 0 when D or ae is not positive.
+pub fn mean_chip_thickness_side_milling(fz: f64, ae: f64, d: f64) -> f64 {
+    if d <= 0.0 || ae <= 0.0 {
+        return 0.0;
+    }
+    let r = (ae / d).min(1.0);
+    let phi = (1.0 - 2.0 * r).acos();
+    safe_div(fz * 2.0 * r, phi)
+}
+
+/// Mean chip thickness in centred face milling
+/// `hm = fz·sin κr·180·ae / (π·D·arcsin(ae/D)[°])` = `fz·sin κr·(ae/D) / arcsin(ae/D)[rad]` (mm);
+/// ae is clamped to [0, D]. Returns 0 when D or ae is not positive.
+pub fn mean_chip_thickness_face_milling(fz: f64, kappa_r_deg: f64, ae: f64, d: f64) -> f64 {
+    if d <= 0.0 || ae <= 0.0 {
+        return 0.0;
+    }
+    let r = (ae / d).min(1.0);
+    safe_div(fz * kappa_r_deg.to_radians().sin() * r, r.asin())
+}
+
 /// Theoretical turning roughness `Ra ≈ 1000·f² / (32·rε)` (µm).
 pub fn turning_ra(f: f64, nose_radius: f64) -> f64 {
     safe_div(1000.0 * f * f, 32.0 * nose_radius)

@@ -308,7 +308,7 @@ fn kind_only(m: &Machine, kinds: &[MachineKind]) -> Result<Vec<String>, Vec<Stri
 }
 
 /// Envelope dimensions sorted descending (a round part: length, Ø, Ø).
-fn sorted_dims(e: &Envelope) -> [f64; 3] {
+pub fn sorted_dims(e: &Envelope) -> [f64; 3] {
     let mut d = match *e {
         Envelope::Round { diameter, length } => [length, diameter, diameter],
         Envelope::Block {
@@ -321,7 +321,9 @@ fn sorted_dims(e: &Envelope) -> [f64; 3] {
     d
 }
 
-fn mill_check(m: &Machine, spec: &PartSpec, axes: u8) -> Result<Vec<String>, Vec<String>> {
+/// Milling capability: a milling machine with at least `axes` axes whose travels hold the part
+/// envelope. `Ok(reasons)` capable, `Err(reasons)` not capable, `Err(vec![])` not a mill.
+pub fn mill_check(m: &Machine, spec: &PartSpec, axes: u8) -> Result<Vec<String>, Vec<String>> {
     if m.kind.mill_axes() == 0 {
         return Err(vec![]);
     }
@@ -363,7 +365,7 @@ fn mill_check(m: &Machine, spec: &PartSpec, axes: u8) -> Result<Vec<String>, Vec
 
 /// How a lathe would hold the blank: `Some(true)` bar-fed, `Some(false)` sawn blank in the
 /// chuck, `None` too large.
-fn lathe_holding(m: &Machine, stock_d: f64) -> Option<bool> {
+pub fn lathe_holding(m: &Machine, stock_d: f64) -> Option<bool> {
     let bar = m.max_bar_diameter.unwrap_or(0.0);
     if stock_d <= bar + 1e-9 {
         return Some(m.bar_feeder);
@@ -372,6 +374,104 @@ fn lathe_holding(m: &Machine, stock_d: f64) -> Option<bool> {
         return Some(false);
     }
     None
+}
+
+/// Diameter of the stock a lathe holds: the round stock section, else the envelope Ø plus the
+/// diameter allowance, else the larger side of a block.
+pub fn turning_stock_diameter(spec: &PartSpec, stock_section: Option<Section>) -> f64 {
+    match stock_section {
+        Some(Section::Round { diameter }) => diameter,
+        _ => match spec.envelope {
+            Envelope::Round { diameter, .. } => diameter + raw_stock::diameter_allowance(diameter),
+            Envelope::Block { width, height, .. } => width.max(height),
+        },
+    }
+}
+
+/// Lathe capability: the Ø`stock_d` stock goes through the bar capacity or in the chuck, and the
+/// part `length` fits the Z travel. `has_mill` / `needs_5ax` only add an informative reason.
+/// `Ok(reasons)` capable, `Err(reasons)` not capable, `Err(vec![])` not a lathe.
+pub fn lathe_check(
+    m: &Machine,
+    stock_d: f64,
+    length: f64,
+    has_mill: bool,
+    needs_5ax: bool,
+) -> Result<Vec<String>, Vec<String>> {
+    if !m.kind.is_lathe() {
+        return Err(vec![]);
+    }
+    let mut bad = Vec::new();
+    let mut ok = Vec::new();
+    match lathe_holding(m, stock_d) {
+        Some(true) => ok.push(format!(
+            "barre Ø{} ≤ capacité barre Ø{} (embarreur)",
+            fmt_mm(stock_d),
+            fmt_mm(m.max_bar_diameter.unwrap_or(0.0))
+        )),
+        Some(false) => ok.push(format!("lopin Ø{} pris en mandrin", fmt_mm(stock_d))),
+        None => bad.push(format!(
+            "Ø{} dépasse la capacité barre Ø{}{}",
+            fmt_mm(stock_d),
+            fmt_mm(m.max_bar_diameter.unwrap_or(0.0)),
+            m.max_chuck_diameter
+                .map(|c| format!(" et mandrin Ø{}", fmt_mm(c)))
+                .unwrap_or_default()
+        )),
+    }
+    if let Some(z) = m.travel_z
+        && length > z
+    {
+        bad.push(format!(
+            "longueur {} > course Z {}",
+            fmt_mm(length),
+            fmt_mm(z)
+        ));
+    }
+    if has_mill {
+        if m.kind == MachineKind::TourFraiseur && !needs_5ax {
+            ok.push("outils tournants : fraisage fait sur le tour".into());
+        } else {
+            ok.push("fraisage à faire sur une fraiseuse".into());
+        }
+    }
+    if bad.is_empty() { Ok(ok) } else { Err(bad) }
+}
+
+/// Saw capability: the section fits the saw capacity (`max_bar_diameter`, else `travel_x`).
+/// `Err(vec![])` not a saw.
+pub fn saw_check(m: &Machine, sec: Section) -> Result<Vec<String>, Vec<String>> {
+    if m.kind != MachineKind::Scie {
+        return Err(vec![]);
+    }
+    let size = match sec {
+        Section::Round { diameter } => diameter,
+        Section::Flat { width, thickness } => width.max(thickness),
+    };
+    match m.max_bar_diameter.or(m.travel_x) {
+        Some(cap) if size > cap => Err(vec![format!(
+            "section {} > capacité {}",
+            sec.label(),
+            fmt_mm(cap)
+        )]),
+        _ => Ok(vec![format!("capacité suffisante pour {}", sec.label())]),
+    }
+}
+
+/// Press-brake capability: the bend length `len` fits the bending length (`travel_x`).
+/// `Err(vec![])` not a press brake.
+pub fn bend_check(m: &Machine, len: f64) -> Result<Vec<String>, Vec<String>> {
+    if m.kind != MachineKind::Plieuse {
+        return Err(vec![]);
+    }
+    match m.travel_x {
+        Some(x) if len > x => Err(vec![format!(
+            "longueur de pliage {} > {}",
+            fmt_mm(len),
+            fmt_mm(x)
+        )]),
+        _ => Ok(vec!["longueur de pliage suffisante".into()]),
+    }
 }
 
 fn feature_ra(f: &Feature) -> Option<f64> {
@@ -531,15 +631,7 @@ pub fn estimate(spec: &PartSpec, shop: &ShopContext) -> Estimate {
     let mut bar_fed = false;
     let mut lathe_live = false;
     if turned {
-        let stock_d = match stock_section {
-            Some(Section::Round { diameter }) => diameter,
-            _ => match spec.envelope {
-                Envelope::Round { diameter, .. } => {
-                    diameter + raw_stock::diameter_allowance(diameter)
-                }
-                Envelope::Block { width, height, .. } => width.max(height),
-            },
-        };
+        let stock_d = turning_stock_diameter(spec, stock_section);
         let length = match spec.envelope {
             Envelope::Round { length, .. } => length,
             Envelope::Block { length, .. } => length,
@@ -549,46 +641,8 @@ pub fn estimate(spec: &PartSpec, shop: &ShopContext) -> Estimate {
         } else {
             mill_feats.clone()
         };
-        let check = |m: &Machine| -> Result<Vec<String>, Vec<String>> {
-            if !m.kind.is_lathe() {
-                return Err(vec![]);
-            }
-            let mut bad = Vec::new();
-            let mut ok = Vec::new();
-            match lathe_holding(m, stock_d) {
-                Some(true) => ok.push(format!(
-                    "barre Ø{} ≤ capacité barre Ø{} (embarreur)",
-                    fmt_mm(stock_d),
-                    fmt_mm(m.max_bar_diameter.unwrap_or(0.0))
-                )),
-                Some(false) => ok.push(format!("lopin Ø{} pris en mandrin", fmt_mm(stock_d))),
-                None => bad.push(format!(
-                    "Ø{} dépasse la capacité barre Ø{}{}",
-                    fmt_mm(stock_d),
-                    fmt_mm(m.max_bar_diameter.unwrap_or(0.0)),
-                    m.max_chuck_diameter
-                        .map(|c| format!(" et mandrin Ø{}", fmt_mm(c)))
-                        .unwrap_or_default()
-                )),
-            }
-            if let Some(z) = m.travel_z
-                && length > z
-            {
-                bad.push(format!(
-                    "longueur {} > course Z {}",
-                    fmt_mm(length),
-                    fmt_mm(z)
-                ));
-            }
-            if !mill_feats.is_empty() {
-                if m.kind == MachineKind::TourFraiseur && !needs_5ax {
-                    ok.push("outils tournants : fraisage fait sur le tour".into());
-                } else {
-                    ok.push("fraisage à faire sur une fraiseuse".into());
-                }
-            }
-            if bad.is_empty() { Ok(ok) } else { Err(bad) }
-        };
+        let has_mill = !mill_feats.is_empty();
+        let check = |m: &Machine| lathe_check(m, stock_d, length, has_mill, needs_5ax);
         let timing = |op: &Op, s: &mut Sink| -> Timing {
             let m = op.machine.expect("machine");
             let fed = lathe_holding(m, stock_d).unwrap_or(false);
@@ -698,23 +752,7 @@ pub fn estimate(spec: &PartSpec, shop: &ShopContext) -> Estimate {
             proposed,
         });
         if !bar_fed {
-            let check = |m: &Machine| -> Result<Vec<String>, Vec<String>> {
-                if m.kind != MachineKind::Scie {
-                    return Err(vec![]);
-                }
-                let size = match sec {
-                    Section::Round { diameter } => diameter,
-                    Section::Flat { width, thickness } => width.max(thickness),
-                };
-                match m.max_bar_diameter.or(m.travel_x) {
-                    Some(cap) if size > cap => Err(vec![format!(
-                        "section {} > capacité {}",
-                        sec.label(),
-                        fmt_mm(cap)
-                    )]),
-                    _ => Ok(vec![format!("capacité suffisante pour {}", sec.label())]),
-                }
-            };
+            let check = |m: &Machine| saw_check(m, sec);
             let timing = |op: &Op, s: &mut Sink| times::saw(op, sec, s);
             let choice = choose(spec, shop, ProcessKind::Debit, "debit", &check, &timing);
             let desc = raw.as_ref().map(|r| r.debit_fr.clone()).unwrap_or_default();
@@ -835,19 +873,7 @@ pub fn estimate(spec: &PartSpec, shop: &ShopContext) -> Estimate {
         .sum();
     if bends > 0 {
         let len = sorted_dims(&spec.envelope)[0];
-        let check = |m: &Machine| -> Result<Vec<String>, Vec<String>> {
-            if m.kind != MachineKind::Plieuse {
-                return Err(vec![]);
-            }
-            match m.travel_x {
-                Some(x) if len > x => Err(vec![format!(
-                    "longueur de pliage {} > {}",
-                    fmt_mm(len),
-                    fmt_mm(x)
-                )]),
-                _ => Ok(vec!["longueur de pliage suffisante".into()]),
-            }
-        };
+        let check = |m: &Machine| bend_check(m, len);
         let timing = |op: &Op, s: &mut Sink| times::bending(op, bends, s);
         let choice = choose(spec, shop, ProcessKind::Pliage, "pliage", &check, &timing);
         planned.push(planned_from(

@@ -137,7 +137,8 @@ impl Op<'_> {
     }
 }
 
-fn std_mill_diameter(max: f64) -> f64 {
+/// Largest standard end-mill diameter (3…25 mm) not above `max`.
+pub fn std_mill_diameter(max: f64) -> f64 {
     const STD: [f64; 9] = [3.0, 4.0, 6.0, 8.0, 10.0, 12.0, 16.0, 20.0, 25.0];
     STD.iter()
         .rev()
