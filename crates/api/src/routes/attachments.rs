@@ -174,7 +174,7 @@ pub(crate) fn disposition(inline: bool, filename: &str) -> String {
 }
 
 #[utoipa::path(get, path = "/api/v1/attachments/{id}/content", tag = "attachments", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, content_type = "application/octet-stream", description = "The file"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The file (type sniffed from its bytes)", content(("application/pdf"), ("image/png"), ("image/jpeg"), ("image/tiff"), ("image/gif"), ("image/webp"), ("model/step"), ("text/plain"), ("application/zip"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("application/octet-stream"))), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn content(
     State(s): State<AppState>,
     Auth(ctx): Auth,

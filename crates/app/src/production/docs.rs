@@ -312,7 +312,11 @@ pub fn method_sheet_doc(
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" "),
-                instrument: p.instrument_type.clone().and_then(&some),
+                instrument: p
+                    .instrument_type
+                    .as_deref()
+                    .map(|t| crate::crm::label_of(crate::resources::instruments::TYPES, t, false))
+                    .and_then(&some),
                 frequency: p.frequency.clone(),
             })
             .collect(),

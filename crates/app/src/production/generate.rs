@@ -697,6 +697,105 @@ fn kind_only(kind: ProcessKind, m: &Machine) -> Result<(), Vec<String>> {
 mod tests {
     use super::*;
 
+    /// The worked example (docs/routing-engine.md): Ø45 h7 × 65 in C45, bore Ø20 H7, M10,
+    /// 25 pieces, on a shop with a saw, a lathe (Ø42 bar capacity, 4 000 tr/min, 14,9 kW) and a
+    /// mill — through the same path as an order validation: estimate → routing → method sheet →
+    /// cutting conditions for the lathe.
+    #[test]
+    fn worked_example_gives_a_routing_and_conditions_a_machinist_accepts() {
+        use usinage_engines::cutting::{CuttingDataCandidate, CuttingSettings, MachineLimits};
+        use usinage_engines::routing::example as ex;
+        let park = vec![ex::saw(), ex::lathe(), ex::mill()];
+        let shop = ex::shop(park.clone());
+        let spec = ex::worked_part();
+        let est = estimate::estimate(&spec, &shop);
+        let ws = Workshop {
+            shop: shop.clone(),
+            crib: ex::crib(),
+            instruments: ex::instruments(),
+            activities: vec!["usinage".into()],
+            settings: RoutingSettings::default(),
+        };
+        let now = chrono::Utc::now();
+        let line = order_line::Model {
+            id: 1,
+            order_id: 1,
+            position: 1,
+            quote_line_id: Some(1),
+            reference: Some("PL-2041".into()),
+            revision: Some("A".into()),
+            designation: "Bague".into(),
+            grade_id: Some(2),
+            quantity: 25,
+            delivered_quantity: 0,
+            unit_price_cents: None,
+            requested_date: None,
+            critical: false,
+            certified_material: false,
+            blob_id: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let draft = draft_for(&spec, &est, &line, &ws, false);
+        // Ø45 + 2 mm → Ø47 → Ø50 bar (above the lathe's Ø42 bar capacity: sawn);
+        // 65 + 3 mm facing = 68 mm; 25 + ⌈25 × 2 %⌉ = 26 pieces.
+        let debit = draft.debit.as_ref().unwrap();
+        assert_eq!(debit.label_fr, "Débit Ø50×68 — 26 pcs");
+        assert_eq!(debit_view(debit).cut_length_mm, 68.0);
+        let codes: Vec<String> = draft
+            .operations
+            .iter()
+            .map(|o| process_code(o.process))
+            .collect();
+        assert_eq!(codes.first().map(String::as_str), Some("debit"));
+        assert_eq!(codes.last().map(String::as_str), Some("emballage"));
+        let turning = draft
+            .operations
+            .iter()
+            .find(|o| o.process == ProcessKind::Tournage)
+            .unwrap();
+        let mut sheet = sheet_of(turning, &spec, &ws.crib);
+        let cx = method_sheets::CuttingContext {
+            iso_group: estimate::IsoGroup::P,
+            machine: Some(MachineLimits::from(&park[1])),
+            settings: CuttingSettings::default(),
+            rows: shop
+                .cutting_data
+                .iter()
+                .filter_map(|c| {
+                    CuttingDataCandidate::from_cutting_data(c)
+                        .map(|cand| (0, Some(c.tool_kind), cand))
+                })
+                .collect(),
+        };
+        method_sheets::compute_all(&mut sheet, &cx);
+        let cond = |kind: &str| {
+            sheet
+                .tools
+                .iter()
+                .find(|t| t.kind == kind)
+                .and_then(|t| t.conditions.clone())
+                .unwrap_or_else(|| panic!("no {kind} tool: {:#?}", sheet.tools))
+        };
+        // Roughing insert at Ø45, Vc 200 m/min (supplier data): n = 1000·200 / (π·45) ≈ 1415.
+        let t = cond("tournage");
+        assert!((t.n_rpm.unwrap() - 1414.7).abs() < 1.0, "{t:#?}");
+        assert!(t.power_required_kw.unwrap() < 14.9, "{t:#?}");
+        assert!(!t.has_warning("n_max_depasse"));
+        // M10 tap: Vc 15 → n = 15000 / (π·10) ≈ 477 tr/min; feed = pitch 1,5 → Vf ≈ 716 mm/min.
+        let tap = cond("taraudage");
+        assert_eq!(tap.feed, Some(1.5));
+        assert!((tap.n_rpm.unwrap() - 477.5).abs() < 1.0, "{tap:#?}");
+        assert!((tap.vf_mm_min.unwrap() - 716.2).abs() < 2.0, "{tap:#?}");
+        // Every drill stays under the lathe's 4 000 tr/min.
+        for t in sheet.tools.iter().filter(|t| t.kind == "percage") {
+            let c = t.conditions.as_ref().unwrap();
+            assert!(c.n_rpm.unwrap() <= 4000.0, "{c:#?}");
+        }
+        assert!(!sheet.cam_steps.is_empty() && !sheet.inspection_points.is_empty());
+    }
+
     #[test]
     fn ranges_and_rounding() {
         assert_eq!(range_of("0–25 mm"), Some((0.0, 25.0)));

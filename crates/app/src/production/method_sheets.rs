@@ -221,7 +221,7 @@ pub(crate) fn missing_of_json(content: &str) -> Vec<String> {
 }
 
 /// Everything the cutting engine needs that does not change from tool to tool.
-pub(crate) struct CuttingContext {
+pub struct CuttingContext {
     pub iso_group: IsoGroup,
     pub machine: Option<MachineLimits>,
     pub settings: CuttingSettings,
@@ -377,7 +377,7 @@ pub(crate) fn request_for(t: &SheetTool, cx: &CuttingContext) -> Option<CuttingR
 }
 
 /// Computes the conditions of every tool of a sheet (in place).
-pub(crate) fn compute_all(c: &mut SheetContent, cx: &CuttingContext) {
+pub fn compute_all(c: &mut SheetContent, cx: &CuttingContext) {
     for t in &mut c.tools {
         t.conditions = request_for(t, cx).map(|r| cutting::compute(&r));
     }

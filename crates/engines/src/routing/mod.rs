@@ -15,6 +15,7 @@
 //! `docs/routing-engine.md`.
 
 pub mod checks;
+pub mod example;
 pub mod model;
 pub mod sheets;
 pub mod templates;
