@@ -38,6 +38,13 @@ const QuotesListPage = lazy(() => import('./pages/quotes/QuotesListPage').then((
 const QuotePage = lazy(() => import('./pages/quotes/QuotePages').then((m) => ({ default: m.QuotePage })));
 const LineReviewPage = lazy(() => import('./pages/quotes/LineReviewPage').then((m) => ({ default: m.LineReviewPage })));
 const QuotePricesPage = lazy(() => import('./pages/quotes/QuotePricesPage').then((m) => ({ default: m.QuotePricesPage })));
+const OrdersListPage = lazy(() => import('./pages/orders/OrdersListPage').then((m) => ({ default: m.OrdersListPage })));
+const OrderPage = lazy(() => import('./pages/orders/OrderPages').then((m) => ({ default: m.OrderPage })));
+const PoImportPage = lazy(() => import('./pages/orders/PoImportPage').then((m) => ({ default: m.PoImportPage })));
+const JobsListPage = lazy(() => import('./pages/jobs/JobsListPage').then((m) => ({ default: m.JobsListPage })));
+const JobPage = lazy(() => import('./pages/jobs/JobPage').then((m) => ({ default: m.JobPage })));
+const OperationPage = lazy(() => import('./pages/jobs/OperationPage').then((m) => ({ default: m.OperationPage })));
+const MethodSheetPage = lazy(() => import('./pages/method-sheets/MethodSheetPage').then((m) => ({ default: m.MethodSheetPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<div className="page muted" aria-busy="true" />}>{children}</Suspense>;
@@ -100,6 +107,13 @@ export function AppRoutes() {
         <Route path="quotes/prices" element={<Lazy><QuotePricesPage /></Lazy>} />
         <Route path="quotes/:id" element={<Lazy><QuotePage /></Lazy>} />
         <Route path="quotes/:id/lines/:lineId" element={<Lazy><LineReviewPage /></Lazy>} />
+        <Route path="orders" element={<Lazy><OrdersListPage /></Lazy>} />
+        <Route path="orders/import" element={<Lazy><PoImportPage /></Lazy>} />
+        <Route path="orders/:id" element={<Lazy><OrderPage /></Lazy>} />
+        <Route path="jobs" element={<Lazy><JobsListPage /></Lazy>} />
+        <Route path="jobs/:id" element={<Lazy><JobPage /></Lazy>} />
+        <Route path="operations/:id" element={<Lazy><OperationPage /></Lazy>} />
+        <Route path="method-sheets/:id" element={<Lazy><MethodSheetPage /></Lazy>} />
         <Route path="rates" element={<RatesPage />} />
         <Route path="setup" element={<SetupWizardPage />} />
         <Route path="account" element={<AccountPage />} />

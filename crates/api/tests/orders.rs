@@ -171,6 +171,12 @@ on_all_backends! {
                 assert!((n * std::f64::consts::PI * d / 1000.0 - vc).abs() < 0.5, "{c}");
             }
         }
+        // What a scanned traveler QR opens, for an operator too, with the crib's stock.
+        let scanned = app.get(&format!("/api/v1/job-operations/{}", turning["id"]), &op).await;
+        scanned.assert(200);
+        let scanned = scanned.json();
+        assert_eq!(scanned["job_id"], job);
+        assert_eq!(scanned["operation"]["tools"], turning["tools"]);
         // An operator reads the sheet but cannot change it (403, French, nothing written).
         let so = app.get(&format!("/api/v1/method-sheets/{sheet_id}"), &op).await.json();
         assert_eq!(so["can_edit"], false);

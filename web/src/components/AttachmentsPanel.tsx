@@ -28,6 +28,7 @@ export const ATTACHMENT_MODULES = {
   materials: 'materials',
   'material-lots': 'materials',
   'material-stock': 'materials',
+  'method-sheets': 'method_sheets',
 } as const;
 
 export type AttachmentEntity = keyof typeof ATTACHMENT_MODULES;

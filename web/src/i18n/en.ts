@@ -2,12 +2,14 @@ import type { Messages } from './fr';
 import { crmEn } from './crm';
 import { importsEn } from './imports';
 import { masterDataEn } from './masterData';
+import { ordersEn } from './orders';
 import { quotesEn } from './quotes';
 
 const en: Messages = {
   ...crmEn,
   ...importsEn,
   ...masterDataEn,
+  ...ordersEn,
   ...quotesEn,
   app: {
     name: 'Gestion Usinage',
@@ -252,6 +254,16 @@ const en: Messages = {
     password: 'Password change',
     rights_update: 'Rights change',
     update_rights: 'Rights change',
+    routing_add: 'Routing: operation added',
+    routing_update: 'Routing: operation changed',
+    routing_delete: 'Routing: operation removed',
+    routing_reorder: 'Routing: operations reordered',
+    routing_restore: 'Routing: version restored',
+    routing_regenerate: 'Routing regenerated from the quote',
+    routing_validate: 'Routing validated',
+    delivery: 'Delivery',
+    po_import: 'Customer PO imported',
+    drawing_analysed: 'Drawing analysed',
   },
   entities: {
     client: 'Customer',
@@ -268,6 +280,10 @@ const en: Messages = {
     role_rights: 'Rights',
     session: 'Session',
     setting: 'Setting',
+    order: 'Order',
+    job: 'Job',
+    method_sheet: 'Method sheet',
+    quote: 'Quote',
   },
   audit_fields: {
     added: 'Rights added',

@@ -3,12 +3,14 @@
 import { crmFr } from './crm';
 import { importsFr } from './imports';
 import { masterDataFr } from './masterData';
+import { ordersFr } from './orders';
 import { quotesFr } from './quotes';
 
 const fr = {
   ...crmFr,
   ...importsFr,
   ...masterDataFr,
+  ...ordersFr,
   ...quotesFr,
   app: {
     name: 'Gestion Usinage',
@@ -253,6 +255,16 @@ const fr = {
     password: 'Changement de mot de passe',
     rights_update: 'Modification des droits',
     update_rights: 'Modification des droits',
+    routing_add: 'Gamme : opération ajoutée',
+    routing_update: 'Gamme : opération modifiée',
+    routing_delete: 'Gamme : opération supprimée',
+    routing_reorder: 'Gamme : opérations réordonnées',
+    routing_restore: 'Gamme : version restaurée',
+    routing_regenerate: 'Gamme régénérée depuis le devis',
+    routing_validate: 'Gamme validée',
+    delivery: 'Livraison',
+    po_import: 'Bon de commande client importé',
+    drawing_analysed: 'Plan analysé',
   },
   entities: {
     client: 'Client',
@@ -269,6 +281,10 @@ const fr = {
     role_rights: 'Droits',
     session: 'Session',
     setting: 'Paramètre',
+    order: 'Commande',
+    job: 'OF',
+    method_sheet: 'Fiche méthode',
+    quote: 'Devis',
   },
   audit_fields: {
     added: 'Droits ajoutés',

@@ -2,7 +2,17 @@
 // URL (`<public_base_url>/users/3`), so a URL of this origin is opened in place.
 import { MODULE_CODES } from '../modules';
 
-const APP_SEGMENTS = new Set<string>([...MODULE_CODES, 'rights', 'audit', 'scan', 'account', 'employees']);
+const APP_SEGMENTS = new Set<string>([
+  ...MODULE_CODES,
+  'rights',
+  'audit',
+  'scan',
+  'account',
+  'employees',
+  'jobs',
+  'operations',
+  'method-sheets',
+]);
 
 export type ScanTarget =
   | { kind: 'internal'; path: string }

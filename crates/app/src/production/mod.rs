@@ -529,6 +529,34 @@ pub(crate) fn op_view(
     }
 }
 
+/// (tool id, pieces available = on hand − reserved) for the tools of these operations.
+async fn tool_availability<C: ConnectionTrait>(
+    db: &C,
+    ops: &[job_operation::Model],
+) -> Result<Vec<(i64, i64)>, AppError> {
+    let tool_ids: Vec<i64> = ops
+        .iter()
+        .flat_map(|o| serde_json::from_str::<Vec<OpTool>>(&o.tools_json).unwrap_or_default())
+        .filter_map(|t| t.tool_id)
+        .collect();
+    if tool_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stock: Vec<(i64, i64, i64)> = tool_stock::Entity::find()
+        .select_only()
+        .column(tool_stock::Column::ToolId)
+        .column(tool_stock::Column::Quantity)
+        .column(tool_stock::Column::Reserved)
+        .filter(tool_stock::Column::ToolId.is_in(tool_ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(stock
+        .iter()
+        .map(|s| (s.0, Ord::max(s.1 - s.2, 0)))
+        .collect())
+}
+
 pub(crate) async fn view<C: ConnectionTrait>(
     db: &C,
     ctx: &Ctx,
@@ -548,28 +576,7 @@ pub(crate) async fn view<C: ConnectionTrait>(
         .filter(method_sheet::Column::JobId.eq(j.id))
         .all(db)
         .await?;
-    let tool_ids: Vec<i64> = ops
-        .iter()
-        .flat_map(|o| serde_json::from_str::<Vec<OpTool>>(&o.tools_json).unwrap_or_default())
-        .filter_map(|t| t.tool_id)
-        .collect();
-    let stock: Vec<(i64, i64, i64)> = if tool_ids.is_empty() {
-        Vec::new()
-    } else {
-        tool_stock::Entity::find()
-            .select_only()
-            .column(tool_stock::Column::ToolId)
-            .column(tool_stock::Column::Quantity)
-            .column(tool_stock::Column::Reserved)
-            .filter(tool_stock::Column::ToolId.is_in(tool_ids))
-            .into_tuple()
-            .all(db)
-            .await?
-    };
-    let stock: Vec<(i64, i64)> = stock
-        .iter()
-        .map(|s| (s.0, Ord::max(s.1 - s.2, 0)))
-        .collect();
+    let stock = tool_availability(db, &ops).await?;
     let line = order_line::Entity::find_by_id(j.order_line_id)
         .one(db)
         .await?;
@@ -774,7 +781,10 @@ pub async fn get_operation(
     id: i64,
     english: bool,
 ) -> Result<OperationRef, AppError> {
-    ctx.require(Module::Routings, Action::Read)?;
+    // Who scans a traveler's QR on the shop floor reads method sheets, not every routing.
+    if ctx.require(Module::Routings, Action::Read).is_err() {
+        ctx.require(Module::MethodSheets, Action::Read)?;
+    }
     let op = job_operation::Entity::find_by_id(id)
         .one(&db.conn)
         .await?
@@ -792,10 +802,11 @@ pub async fn get_operation(
         .filter(method_sheet::Column::OperationId.eq(op.id))
         .all(&db.conn)
         .await?;
+    let stock = tool_availability(&db.conn, std::slice::from_ref(&op)).await?;
     Ok(OperationRef {
         job_id: j.id,
         job_number: j.number.clone(),
         job_status: j.status.clone(),
-        operation: op_view(&op, j.quantity, &machines, &sheets, &[], english),
+        operation: op_view(&op, j.quantity, &machines, &sheets, &stock, english),
     })
 }
