@@ -401,6 +401,22 @@ pub async fn delete(db: &Db, ctx: &Ctx, id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// File names attached to a record (for documents that list them), oldest first.
+pub async fn names_of(db: &Db, entity: &str, entity_id: i64) -> Result<Vec<String>, AppError> {
+    Ok(attachment::Entity::find()
+        .filter(attachment::Column::Entity.eq(entity))
+        .filter(attachment::Column::EntityId.eq(entity_id))
+        .order_by_asc(attachment::Column::Id)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|a| match a.note {
+            Some(n) if !n.trim().is_empty() => format!("{} — {}", a.filename, n.trim()),
+            _ => a.filename,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,20 +450,4 @@ mod tests {
         assert_eq!(clean_filename(".."), "fichier");
         assert_eq!(clean_filename(&"é".repeat(300)).chars().count(), 200);
     }
-}
-
-/// File names attached to a record (for documents that list them), oldest first.
-pub async fn names_of(db: &Db, entity: &str, entity_id: i64) -> Result<Vec<String>, AppError> {
-    Ok(attachment::Entity::find()
-        .filter(attachment::Column::Entity.eq(entity))
-        .filter(attachment::Column::EntityId.eq(entity_id))
-        .order_by_asc(attachment::Column::Id)
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|a| match a.note {
-            Some(n) if !n.trim().is_empty() => format!("{} — {}", a.filename, n.trim()),
-            _ => a.filename,
-        })
-        .collect())
 }

@@ -276,11 +276,20 @@ fn demo_po_matches_its_quote_and_flags_differences() {
     let c = best_quote(&anonymous, &all).unwrap();
     assert_eq!(c.quote_number, "DV-2026-0001");
     // A PO for nothing we quoted: a clear French error.
-    let e = best_quote(&po, &quote_lines("DV-2026-0099", &corpus::generate(5, 5))).unwrap_err();
-    assert!(
-        e.message_fr().contains("ne correspond à aucun devis"),
-        "{}",
-        e.message_fr()
+    let unrelated = QuoteLineRef {
+        quote_line_id: 500,
+        quote_number: "DV-2026-0099".into(),
+        drawing_number: Some("ZZ-99-9999".into()),
+        drawing_revision: Some("A".into()),
+        part_name: Some("Pignon conique".into()),
+        quantity: Some(5),
+        unit_price: Some(Decimal::new(1200, 2)),
+        breaks: vec![],
+    };
+    let e = best_quote(&po, &[unrelated]).unwrap_err();
+    assert_eq!(
+        e.message_fr(),
+        "Le bon de commande n° BC-2026-0456 ne correspond à aucun devis : aucune de ses lignes ne reprend un plan ou une désignation des devis du client (devis cité : DV-2026-0001, introuvable). Vérifiez le client, ou saisissez la commande à la main."
     );
     // No candidate at all: empty matches, confidence 0.
     let none = match_lines(&po, &[]);
@@ -316,22 +325,49 @@ fn po_accuracy() {
         .unwrap_or(20);
     let (mut v_ok, mut v_tot, mut s_ok, mut s_tot) = (0, 0, 0, 0);
     let (mut v_perfect, mut s_perfect) = (0, 0);
+    // PO lines matched to the right quote line (quote built from the truth).
+    let (mut v_match, mut s_match, mut n_lines) = (0, 0, 0);
+    let right = |po: &PurchaseOrder, t: &DemoPo| {
+        match_lines(po, &quote_lines("DV-TEST", t))
+            .iter()
+            .filter(|m| {
+                m.quote_line_id == Some(100 + m.po_line as i64)
+                    && m.quantity_differs.is_none()
+                    && m.price_differs.is_none()
+                    && m.revision_differs.is_none()
+            })
+            .count()
+    };
     let (mut v_secs, mut s_secs) = (0.0, 0.0);
+    let mut options = po::PoParseOptions::default();
+    if let Some(psm) = std::env::var("PO_PSM").ok().and_then(|v| v.parse().ok()) {
+        options.tesseract_psm = psm;
+    }
+    let seed: u64 = std::env::var("PO_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4242);
     for i in 0..n {
-        let t = corpus::generate(4242, i);
+        let t = corpus::generate(seed, i);
         let pdf = demo_po_pdf(&t).unwrap();
         let start = std::time::Instant::now();
         let po = read_po(&pdf, &Limits::default()).unwrap();
         v_secs += start.elapsed().as_secs_f64();
+        n_lines += t.lines.len();
+        v_match += right(&po, &t);
         let (ok, total, wrong) = score(&po, &t, false);
         v_ok += ok;
         v_tot += total;
         v_perfect += usize::from(ok == total);
         println!("vector {i:02} {ok}/{total} {wrong:?}");
+        if std::env::var_os("PO_NO_SCAN").is_some() {
+            continue;
+        }
         let png = demo_po_scan_png(&pdf, 300, i as u64).unwrap();
         let start = std::time::Instant::now();
-        let po = read_po(&png, &Limits::default()).unwrap();
+        let po = po::read_po_with(&png, &Limits::default(), &options).unwrap();
         s_secs += start.elapsed().as_secs_f64();
+        s_match += right(&po, &t);
         let (ok, total, wrong) = score(&po, &t, true);
         s_ok += ok;
         s_tot += total;
@@ -339,17 +375,23 @@ fn po_accuracy() {
         println!("scan   {i:02} {ok}/{total} {wrong:?}");
     }
     println!(
-        "vector: {v_ok}/{v_tot} fields ({:.1} %), {v_perfect}/{n} POs perfect, {:.2} s/PO",
+        "vector: {v_ok}/{v_tot} fields ({:.1} %), {v_perfect}/{n} POs perfect, {v_match}/{n_lines} lines matched to their quote line without false flag, {:.2} s/PO",
         100.0 * v_ok as f64 / v_tot as f64,
         v_secs / n as f64
     );
+    if s_tot == 0 {
+        return;
+    }
     println!(
-        "scan:   {s_ok}/{s_tot} fields ({:.1} %), {s_perfect}/{n} POs perfect, {:.2} s/PO",
+        "scan:   {s_ok}/{s_tot} fields ({:.1} %), {s_perfect}/{n} POs perfect, {s_match}/{n_lines} lines matched to their quote line without false flag, {:.2} s/PO",
         100.0 * s_ok as f64 / s_tot as f64,
         s_secs / n as f64
     );
 }
 
+/// Development aid: rows and parse of one PO. `PO_GEN=seed:index` (add `PO_SCAN=1` for the
+/// scan) or `PO_FILE=path`; `PO_PSM`, `PO_WORDS=1`, `PO_SAMPLE_DIR` to keep the files.
+/// `cargo test -p usinage-drawing --test po -- --ignored --nocapture debug_rows`
 #[test]
 #[ignore]
 fn debug_rows() {
@@ -359,10 +401,10 @@ fn debug_rows() {
             let t = corpus::generate(seed.parse().unwrap(), i.parse().unwrap());
             println!("{:?}", t.style);
             let pdf = demo_po_pdf(&t).unwrap();
-            std::fs::write("/tmp/po_samples/gen.pdf", &pdf).unwrap();
+            dump("gen.pdf", &pdf);
             if std::env::var("PO_SCAN").is_ok() {
                 let png = demo_po_scan_png(&pdf, 300, i.parse().unwrap()).unwrap();
-                std::fs::write("/tmp/po_samples/gen.png", &png).unwrap();
+                dump("gen.png", &png);
                 png
             } else {
                 pdf
@@ -371,8 +413,20 @@ fn debug_rows() {
         Err(_) => std::fs::read(std::env::var("PO_FILE").unwrap()).unwrap(),
     };
     let kind = usinage_drawing::sniff::sniff(&bytes).unwrap();
-    let ex = usinage_drawing::extract::extract(&bytes, kind, &Limits::default()).unwrap();
+    let mut limits = Limits {
+        tesseract_psm: 4,
+        ..Limits::default()
+    };
+    if let Some(psm) = std::env::var("PO_PSM").ok().and_then(|v| v.parse().ok()) {
+        limits.tesseract_psm = psm;
+    }
+    let ex = usinage_drawing::extract::extract(&bytes, kind, &limits).unwrap();
     for p in &ex.pages {
+        if std::env::var_os("PO_WORDS").is_some() {
+            for w in p.words.iter().filter(|w| w.bbox.y0 < 0.09) {
+                println!("W {:?} {:?}", w.text, w.bbox);
+            }
+        }
         for r in usinage_drawing::analysis::text::rows(p) {
             let t = usinage_drawing::analysis::text::RowText::new(&r);
             println!(
@@ -381,6 +435,6 @@ fn debug_rows() {
             );
         }
     }
-    let po = read_po(&bytes, &Limits::default()).unwrap();
+    let po = usinage_drawing::po::parse_po(&ex.pages);
     println!("{}", serde_json::to_string_pretty(&po).unwrap());
 }

@@ -180,6 +180,7 @@ pub async fn import(
         crate::settings::get(&db.conn, crate::settings::COMPANY).await?;
     let options = PoParseOptions {
         own_names: company.map(|c| vec![c.name]).unwrap_or_default(),
+        ..PoParseOptions::default()
     };
     let data = bytes.clone();
     let read =

@@ -342,11 +342,18 @@ pub fn generate(seed: u64, index: usize) -> DemoPo {
             None
         };
         let designation = (*r.pick(if english { NAMES_EN } else { NAMES_FR })).to_string();
-        let quantity = *r.pick(&[1u32, 2, 5, 10, 12, 20, 25, 50, 100, 250, 1000]);
+        // Series of cheap parts, few expensive ones.
         let cents = match r.below(3) {
             0 => 300 + r.below(5000),
             1 => 5000 + r.below(50000),
             _ => 30000 + r.below(300000),
+        };
+        let quantity = if cents > 50000 {
+            *r.pick(&[1u32, 2, 5, 10, 12, 20])
+        } else if cents > 10000 {
+            *r.pick(&[1u32, 2, 5, 10, 12, 20, 25, 50, 100])
+        } else {
+            *r.pick(&[10u32, 25, 50, 100, 250, 1000])
         };
         let unit_price = Decimal::new(cents as i64, 2);
         let mut req = date + chrono::Days::new(21 + 7 * r.below(8) as u64);
@@ -708,6 +715,12 @@ pub fn typst_source(po: &DemoPo) -> String {
         .map(|c| if c.right { "right" } else { "left" })
         .collect();
     let valign = if st.header_centered { "horizon" } else { "top" };
+    // Table text: monospace runs wide, keep it in its cells.
+    let table_size = if st.font.contains("Mono") {
+        7.5
+    } else {
+        st.font_size.min(9.0)
+    };
     let mut cells: Vec<String> = cols
         .iter()
         .map(|c| format!("text(weight: \"bold\", size: 8pt, {})", lit(c.label)))
@@ -770,7 +783,7 @@ pub fn typst_source(po: &DemoPo) -> String {
         cells.extend(row.iter().map(|v| lit(v)));
     }
     src.push_str(&format!(
-        "#table(columns: ({}), stroke: 0.5pt, inset: (x: 1.6mm, y: 1.8mm), fill: (x, y) => if y == 0 {{ luma(235) }}, align: (x, y) => (({}).at(x)) + (if y == 0 {{ {valign} }} else {{ top }}), {})\n",
+        "#{{ set text(size: {table_size}pt); table(columns: ({}), stroke: 0.5pt, inset: (x: 1.6mm, y: 1.8mm), fill: (x, y) => if y == 0 {{ luma(235) }}, align: (x, y) => (({}).at(x)) + (if y == 0 {{ {valign} }} else {{ top }}), {}) }}\n",
         widths.join(", "),
         aligns.join(", "),
         cells.join(", ")

@@ -189,7 +189,7 @@ static TEXT_MDY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b([\p{L}]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b").expect("regex")
 });
 static WEEK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:s|sem\.?|semaine|kw|cw|wk|week) ?(\d{1,2}) ?[/\- ] ?(\d{4})\b")
+    Regex::new(r"(?i)(?:\b(?:s|sem\.?|semaine|kw|cw|wk|week)|\$) ?(\d{1,2}) ?[/\- ] ?(\d{4})\b")
         .expect("regex")
 });
 
@@ -451,6 +451,8 @@ mod tests {
         // ISO week 50 of 2026 starts on Monday 7 December.
         assert_eq!(d("S50/2026"), Some("2026-12-07".into()));
         assert_eq!(d("semaine 2 2027"), Some("2027-01-11".into()));
+        // OCR reads the S of a week as '$'.
+        assert_eq!(d("$50/2026"), Some("2026-12-07".into()));
         // Month first only when day first is impossible.
         assert_eq!(d("12/31/2026"), Some("2026-12-31".into()));
         assert!(parse_date("12/31/2026").unwrap().1 < 1.0);

@@ -324,18 +324,19 @@ fn score_pair(po: &PurchaseOrder, i: usize, c: &QuoteLineRef) -> Option<Pair> {
         }
     }
     let mut revision = None;
-    if let (Some(pr), Some(qr)) = (&line.revision, &c.drawing_revision) {
-        if revision_key(&pr.value) != revision_key(qr) && !qr.trim().is_empty() {
-            score *= 0.9;
-            reasons.push(format!(
-                "Indice différent : commande {}, devis {}",
-                pr.value, qr
-            ));
-            revision = Some(Diff {
-                po: pr.value.clone(),
-                quote: qr.clone(),
-            });
-        }
+    if let (Some(pr), Some(qr)) = (&line.revision, &c.drawing_revision)
+        && revision_key(&pr.value) != revision_key(qr)
+        && !qr.trim().is_empty()
+    {
+        score *= 0.9;
+        reasons.push(format!(
+            "Indice différent : commande {}, devis {}",
+            pr.value, qr
+        ));
+        revision = Some(Diff {
+            po: pr.value.clone(),
+            quote: qr.clone(),
+        });
     }
     Some(Pair {
         score: score.clamp(0.0, 1.0),
@@ -485,14 +486,23 @@ impl PoMatchError {
     }
 }
 
-/// Does the PO's quote reference name this quote number ("DV-2026-0001", "DV 2026 1",
-/// "DV-2026-0001-2" for a revision)?
-fn names_quote(reference: &str, quote_number: &str) -> bool {
+/// How the PO's quote reference names this quote number: 2 exactly ("DV-2026-0001",
+/// "DV 2026 1", "DV-2026-0001-2" for a revision), 1 within one OCR slip ("DV-26026-0001"),
+/// 0 not at all.
+fn cite_strength(reference: &str, quote_number: &str) -> u8 {
     let (a, b) = (reference_key(reference), reference_key(quote_number));
-    !b.is_empty()
-        && (a == b
-            || loose_key(reference) == loose_key(quote_number)
-            || (a.starts_with(&b) && a.len() <= b.len() + 3))
+    if b.is_empty() {
+        0
+    } else if a == b
+        || loose_key(reference) == loose_key(quote_number)
+        || (a.starts_with(&b) && a.len() <= b.len() + 3)
+    {
+        2
+    } else if b.len() >= 8 && levenshtein(&ocr_fold(&a), &ocr_fold(&b)) <= 1 {
+        1
+    } else {
+        0
+    }
 }
 
 /// Picks the quote among several: the quote cited on the PO wins; else the quote with the most
@@ -537,8 +547,23 @@ pub fn best_quote(
     let quality = |e: &Eval| e.sum / n_lines;
     let cited = po.quote_reference.as_ref();
     let mut reasons = Vec::new();
+    // The quote cited: named exactly, else the only one within one OCR slip.
+    let cited_eval = cited.and_then(|q| {
+        let strong: Vec<&Eval> = evals
+            .iter()
+            .filter(|e| cite_strength(&q.value, &e.number) == 2)
+            .collect();
+        let weak: Vec<&Eval> = evals
+            .iter()
+            .filter(|e| cite_strength(&q.value, &e.number) == 1)
+            .collect();
+        strong
+            .first()
+            .copied()
+            .or_else(|| (weak.len() == 1).then(|| weak[0]))
+    });
     if let Some(q) = cited
-        && let Some(e) = evals.iter().find(|e| names_quote(&q.value, &e.number))
+        && let Some(e) = cited_eval
     {
         reasons.push(format!("Devis cité sur le bon de commande : {}", e.number));
         let mut ambiguous = Vec::new();
@@ -966,6 +991,9 @@ mod tests {
         assert_eq!(c.quote_number, "DV-2026-0001");
         assert!(c.ambiguous_with.is_empty());
         assert!(c.confidence > 0.9, "{}", c.confidence);
+        // One OCR slip in the cited number still names the quote.
+        let c = best_quote(&po(lines.clone(), Some("DV-20226-0002")), &q).unwrap();
+        assert_eq!(c.quote_number, "DV-2026-0002");
         // A cited quote that is not a candidate: lines decide, and it is said.
         let c = best_quote(
             &po(lines, Some("DV-2025-0999")),

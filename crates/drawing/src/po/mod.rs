@@ -86,8 +86,8 @@ pub fn read_po(bytes: &[u8], limits: &Limits) -> Result<PurchaseOrder, DrawingEr
     read_po_with(bytes, limits, &PoParseOptions::default())
 }
 
-/// [`read_po`] with parse options (our own company names, to skip them when looking for the
-/// buyer).
+/// [`read_po`] with options (our own company names, to skip them when looking for the buyer;
+/// the OCR page segmentation).
 pub fn read_po_with(
     bytes: &[u8],
     limits: &Limits,
@@ -106,7 +106,11 @@ pub fn read_po_with(
     ) {
         return Err(DrawingError::UnknownFormat);
     }
-    let ex = extract::extract(bytes, kind, limits)?;
+    let limits = Limits {
+        tesseract_psm: options.tesseract_psm,
+        ..limits.clone()
+    };
+    let ex = extract::extract(bytes, kind, &limits)?;
     let mut po = parse_po_with(&ex.pages, options);
     po.pages = ex.page_count;
     Ok(po)

@@ -19,11 +19,24 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
-/// Parse options.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Reading options.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PoParseOptions {
     /// Our own company names ("Usinage Démo SARL"): never taken as the buyer.
     pub own_names: Vec<String>,
+    /// Tesseract page segmentation for scanned POs (replaces the drawing setting of
+    /// `Limits`): 4 = one column of text lines of various sizes, the best on generated
+    /// scans (see docs/po-import.md); drawings use 11 (sparse text).
+    pub tesseract_psm: u8,
+}
+
+impl Default for PoParseOptions {
+    fn default() -> Self {
+        Self {
+            own_names: Vec::new(),
+            tesseract_psm: 4,
+        }
+    }
 }
 
 /// Parses a PO from extracted pages (see [`crate::extract::extract`]).
@@ -43,7 +56,10 @@ enum Col {
     UnitPrice,
     Total,
     Date,
+    /// A known label we do not read (discount, VAT code).
     Other,
+    /// No label recognised (OCR garbage): the data decides, see [`infer_columns`].
+    Unknown,
 }
 
 /// Column labels as [`key`]s.
@@ -110,6 +126,8 @@ const COL_LABELS: &[(&str, Col)] = &[
     ("qte commandee", Col::Quantity),
     ("quantite commandee", Col::Quantity),
     ("qte cdee", Col::Quantity),
+    ("cdee", Col::Quantity),
+    ("qte commande", Col::Quantity),
     ("qty", Col::Quantity),
     ("quantity", Col::Quantity),
     ("unite", Col::Unit),
@@ -274,33 +292,57 @@ fn exact_label(text: &str) -> Option<Col> {
 fn split_labels(cells: Vec<Vec<Word>>) -> Vec<Vec<Word>> {
     let mut out = Vec::new();
     for c in cells {
-        let h = c.iter().map(|w| w.bbox.h()).fold(0.0f32, f32::max);
-        let one_line = c
-            .iter()
-            .all(|w| (w.bbox.cy() - c[0].bbox.cy()).abs() < 0.5 * h);
-        if c.len() < 2 || !one_line || exact_label(&cell_text(&c)).is_some() {
+        if c.len() < 2 || exact_label(&cell_text(&c)).is_some() {
             out.push(c);
             continue;
         }
         let mut ws = c.clone();
         ws.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
-        let best = (1..ws.len())
-            .filter(|&k| {
+        // Cut points where no word straddles (works for labels wrapped on several lines).
+        let mut reach = f32::MIN;
+        let mut cuts: Vec<(usize, f32)> = Vec::new();
+        for (k, w) in ws.iter().enumerate() {
+            if k > 0 && w.bbox.x0 > reach {
+                cuts.push((k, w.bbox.x0 - reach));
+            }
+            reach = reach.max(w.bbox.x1);
+        }
+        let best = cuts
+            .into_iter()
+            .filter(|&(k, _)| {
                 exact_label(&cell_text(&ws[..k])).is_some()
                     && exact_label(&cell_text(&ws[k..])).is_some()
             })
-            .max_by(|&a, &b| {
-                let ga = ws[a].bbox.x0 - ws[a - 1].bbox.x1;
-                let gb = ws[b].bbox.x0 - ws[b - 1].bbox.x1;
-                ga.total_cmp(&gb)
-            });
+            .max_by(|a, b| a.1.total_cmp(&b.1));
         match best {
-            Some(k) => {
+            Some((k, _)) => {
                 out.push(ws[..k].to_vec());
                 out.push(ws[k..].to_vec());
             }
             None => out.push(c),
         }
+    }
+    out
+}
+
+/// Pieces of one label split by a wide word space ("PU" "HT", "Réf." "client" in a monospace
+/// font): neighbours are joined when together they are a label and the right one alone is not
+/// another column.
+fn merge_labels(cells: Vec<Vec<Word>>) -> Vec<Vec<Word>> {
+    let mut out: Vec<Vec<Word>> = Vec::new();
+    for c in cells {
+        if let Some(last) = out.last_mut() {
+            let mut joined = last.clone();
+            joined.extend(c.iter().cloned());
+            let right = classify_cell(&cell_text(&c));
+            if let Some(kind) = exact_label(&cell_text(&joined))
+                && (right.is_none() || right == Some(Col::Other) || right == Some(kind))
+            {
+                *last = joined;
+                continue;
+            }
+        }
+        out.push(c);
     }
     out
 }
@@ -328,7 +370,7 @@ fn cell_text(words: &[Word]) -> String {
 fn header_at(prows: &[PRow], i: usize) -> Option<(Vec<HeadCell>, Vec<usize>)> {
     let r = &prows[i];
     let words: Vec<&Word> = r.row.words.iter().collect();
-    let cells = split_labels(clusters(&words, r.aspect, 0.6));
+    let cells = merge_labels(split_labels(clusters(&words, r.aspect, 0.8)));
     let kinds: Vec<Option<Col>> = cells.iter().map(|c| classify_cell(&cell_text(c))).collect();
     let known = kinds.iter().flatten().filter(|k| **k != Col::Other).count();
     if known < 2
@@ -382,10 +424,10 @@ fn header_at(prows: &[PRow], i: usize) -> Option<(Vec<HeadCell>, Vec<usize>)> {
         .iter()
         .flat_map(|&j| prows[j].row.words.iter())
         .collect();
-    let cells = split_labels(clusters(&all, r.aspect, 0.6));
+    let cells = merge_labels(split_labels(clusters(&all, r.aspect, 0.8)));
     let mut head: Vec<HeadCell> = Vec::new();
     for c in &cells {
-        let col = classify_cell(&cell_text(c)).unwrap_or(Col::Other);
+        let col = classify_cell(&cell_text(c)).unwrap_or(Col::Unknown);
         let x0 = c.iter().map(|w| w.bbox.x0).fold(f32::MAX, f32::min);
         let x1 = c.iter().map(|w| w.bbox.x1).fold(f32::MIN, f32::max);
         head.push(HeadCell { col, x0, x1 });
@@ -395,10 +437,14 @@ fn header_at(prows: &[PRow], i: usize) -> Option<(Vec<HeadCell>, Vec<usize>)> {
     distinct.dedup();
     let main = distinct
         .iter()
-        .filter(|c| !matches!(c, Col::Other | Col::Unit))
+        .filter(|c| !matches!(c, Col::Other | Col::Unit | Col::Unknown))
         .count();
+    // Quantity or price labels may be lost by OCR: unit price and amount columns then
+    // suffice, or four known columns and unlabelled ones (typed from their data).
     if main < 3
-        || !distinct.contains(&Col::Quantity)
+        || !(distinct.contains(&Col::Quantity)
+            || (distinct.contains(&Col::UnitPrice) && distinct.contains(&Col::Total))
+            || (main >= 4 && distinct.contains(&Col::Unknown)))
         || !(distinct.contains(&Col::Reference)
             || distinct.contains(&Col::Designation)
             || distinct.contains(&Col::SupplierRef))
@@ -416,6 +462,63 @@ fn header_at(prows: &[PRow], i: usize) -> Option<(Vec<HeadCell>, Vec<usize>)> {
         }
     }
     Some((head, band))
+}
+
+/// Unlabelled columns typed by their data: whole numbers → quantity, amounts → unit price
+/// then total, dates → requested date (each only when that column is missing).
+fn infer_columns(
+    head: &[HeadCell],
+    bounds: &[f32],
+    rows_idx: &[usize],
+    prows: &[PRow],
+    fr: bool,
+) -> Vec<HeadCell> {
+    let mut out = head.to_vec();
+    for c in 0..out.len() {
+        if out[c].col != Col::Unknown {
+            continue;
+        }
+        let texts: Vec<String> = rows_idx
+            .iter()
+            .map(|&j| {
+                prows[j]
+                    .row
+                    .words
+                    .iter()
+                    .filter(|w| column_of(w.bbox.cx(), bounds) == c)
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        if texts.is_empty() {
+            continue;
+        }
+        let share = |f: &dyn Fn(&str) -> bool| {
+            texts.iter().filter(|t| f(t)).count() as f32 / texts.len() as f32
+        };
+        let has = |col: Col| out.iter().any(|h| h.col == col);
+        let quantities = share(&|t| parse_quantity(t, fr).is_some());
+        let amounts = share(&|t| {
+            parse_amount(t, fr).is_some()
+                && t.contains([',', '.'])
+                && parse_quantity(t, fr).is_none()
+        });
+        let dates = share(&|t| parse_date(t).is_some());
+        out[c].col = if quantities >= 0.6 && !has(Col::Quantity) {
+            Col::Quantity
+        } else if amounts >= 0.6 && !has(Col::UnitPrice) {
+            Col::UnitPrice
+        } else if amounts >= 0.6 && !has(Col::Total) {
+            Col::Total
+        } else if dates >= 0.6 && !has(Col::Date) {
+            Col::Date
+        } else {
+            Col::Other
+        };
+    }
+    out
 }
 
 /// Boundaries between header cells: in each gap, the middle of the widest run of x where the
@@ -515,7 +618,13 @@ fn split_reference(text: &str) -> (Option<String>, String) {
             && t.chars().all(|c| c.is_ascii_uppercase())
             && (is_ref_token(toks[n + 1])
                 || (toks[n + 1].len() >= 2 && toks[n + 1].chars().all(|c| c.is_ascii_digit())));
-        if is_ref_token(t) || code_prefix || (n > 0 && t.chars().all(|c| c.is_ascii_digit())) {
+        // Pieces of a reference split by OCR: "DAU 23 -0882".
+        let continuation = n > 0
+            && (t.chars().all(|c| c.is_ascii_digit())
+                || (t.starts_with(['-', '/', '.'])
+                    && t.len() > 1
+                    && t[1..].chars().all(|c| c.is_ascii_alphanumeric())));
+        if is_ref_token(t) || code_prefix || continuation {
             n += 1;
         } else {
             break;
@@ -528,10 +637,12 @@ fn split_reference(text: &str) -> (Option<String>, String) {
         }
         return (None, text.trim().to_string());
     }
-    // OCR reads a serif S as '$'; no reference holds a dollar sign.
+    // OCR reads a serif S as '$' and puts spaces around dashes; no reference holds either.
     let r = toks[..n]
         .join(" ")
         .replace('$', "S")
+        .replace(" -", "-")
+        .replace("- ", "-")
         .trim_matches(|c: char| ",;:()".contains(c))
         .to_string();
     (Some(r), toks[n..].join(" "))
@@ -608,6 +719,52 @@ fn fmt_money(d: Decimal, fr: bool) -> String {
 
 /// quantity × unit price against the line total, with repair of a lost decimal separator.
 fn check_line(line: &mut PoLine, fr: bool) {
+    // Quantity lost (OCR drops lone digits) or misread ("19" for "10"): the amount divided by
+    // the unit price, when whole, gives it back.
+    let mut derived_qty = false;
+    if let (Some(pu), Some(tot)) = (&line.unit_price, &line.line_total)
+        && pu.value > Decimal::ZERO
+    {
+        let q = tot.value / pu.value;
+        let whole = q.fract().is_zero() && q > Decimal::ZERO && q < Decimal::from(10_000_000u32);
+        let derived = whole
+            .then(|| q.trunc().to_string().parse::<u32>().ok())
+            .flatten();
+        match (&line.quantity, derived) {
+            (None, Some(d)) => {
+                line.quantity = Some(Found {
+                    value: d,
+                    confidence: pu.confidence.min(tot.confidence) * 0.7,
+                    page: tot.page,
+                    bbox: BBox::default(),
+                });
+                line.warnings_fr.push(format!(
+                    "Ligne {} : quantité non lue, déduite du montant / prix unitaire = {d}.",
+                    line.position
+                ));
+                derived_qty = true;
+            }
+            (Some(f), Some(d))
+                if f.value != d
+                    && f.value.to_string().len() == d.to_string().len()
+                    && crate::analysis::text::levenshtein(&f.value.to_string(), &d.to_string())
+                        == 1 =>
+            {
+                line.warnings_fr.push(format!(
+                    "Ligne {} : quantité lue {} corrigée en {d} (montant / prix unitaire), à vérifier.",
+                    line.position, f.value
+                ));
+                line.quantity = Some(Found {
+                    value: d,
+                    confidence: f.confidence.min(0.7),
+                    page: f.page,
+                    bbox: f.bbox,
+                });
+                derived_qty = true;
+            }
+            _ => {}
+        }
+    }
     let (Some(q), Some(pu), Some(tot)) = (
         line.quantity.clone(),
         line.unit_price.clone(),
@@ -620,8 +777,12 @@ fn check_line(line: &mut PoLine, fr: bool) {
     let tol = Decimal::new(1, 2);
     if (expected - tot.value).abs() <= tol {
         // Three values that agree are right even when OCR was unsure of each.
+        // (A quantity computed from the other two proves nothing.)
         for c in [
-            line.quantity.as_mut().map(|f| &mut f.confidence),
+            line.quantity
+                .as_mut()
+                .filter(|_| !derived_qty)
+                .map(|f| &mut f.confidence),
             line.unit_price.as_mut().map(|f| &mut f.confidence),
             line.line_total.as_mut().map(|f| &mut f.confidence),
         ]
@@ -640,9 +801,13 @@ fn check_line(line: &mut PoLine, fr: bool) {
             .trim_matches('0')
             .to_string()
     };
+    // A lost separator only ever makes a number read larger.
     if q.value > 0 {
         let pu_from_total = (tot.value / qd).round_dp(4);
-        if digits(pu_from_total) == digits(pu.value) && pu_from_total.round_dp(2) == pu_from_total {
+        if digits(pu_from_total) == digits(pu.value)
+            && pu_from_total < pu.value
+            && pu_from_total.round_dp(2) == pu_from_total
+        {
             if let Some(f) = line.unit_price.as_mut() {
                 let mut v = pu_from_total.round_dp(2);
                 v.rescale(2);
@@ -657,7 +822,7 @@ fn check_line(line: &mut PoLine, fr: bool) {
             return;
         }
     }
-    if digits(expected) == digits(tot.value) {
+    if digits(expected) == digits(tot.value) && expected < tot.value {
         if let Some(f) = line.line_total.as_mut() {
             f.value = expected;
             f.confidence *= 0.8;
@@ -732,6 +897,7 @@ fn read_table(prows: &[PRow], hi: usize, head: &[HeadCell], band: &[usize], fr: 
         .flat_map(|&j| prows[j].row.words.iter())
         .collect();
     let bounds = boundaries(head, &data);
+    let head = &infer_columns(head, &bounds, &cand, prows, fr);
     let cols_of = |j: usize| -> Vec<Vec<&Word>> {
         let mut cells: Vec<Vec<&Word>> = vec![Vec::new(); head.len()];
         for w in &prows[j].row.words {
@@ -760,7 +926,8 @@ fn read_table(prows: &[PRow], hi: usize, head: &[HeadCell], band: &[usize], fr: 
     };
     // Line starts, then text-only rows.
     let mut starts: Vec<usize> = Vec::new();
-    let mut extra: Vec<usize> = Vec::new();
+    // (row, has numbers)
+    let mut extra: Vec<(usize, bool)> = Vec::new();
     for &j in &cand {
         let cells = cols_of(j);
         let qty_text = text_of(&cells, i_qty);
@@ -770,36 +937,45 @@ fn read_table(prows: &[PRow], hi: usize, head: &[HeadCell], band: &[usize], fr: 
         let qty_ok = parse_quantity(&qty_text, fr).is_some();
         let priced = parse_amount(&text_of(&cells, i_pu), fr).is_some()
             || parse_amount(&text_of(&cells, i_tot), fr).is_some();
+        // Numbers in the quantity/price/total/date columns (a lone "€" wrapped under its
+        // price is not one).
         let numeric_cols = cells.iter().enumerate().any(|(c, ws)| {
-            !ws.is_empty()
+            ws.iter()
+                .any(|w| w.text.chars().any(|ch| ch.is_ascii_digit()))
                 && matches!(
                     head[c].col,
                     Col::Quantity | Col::UnitPrice | Col::Total | Col::Date
                 )
         });
-        if has_text && (qty_ok || (priced && qty_text.chars().any(|c| c.is_ascii_digit()))) {
+        // A reference with a price starts a line even when OCR lost its quantity.
+        if has_text && (qty_ok || priced) {
             starts.push(j);
-        } else if !numeric_cols {
-            extra.push(j);
-        } else if !starts.is_empty() {
-            break;
+        } else {
+            extra.push((j, numeric_cols));
         }
     }
     let last = starts.last().copied().unwrap_or(0);
     // Text-only rows join the nearest line start (ties: the line above).
     let mut groups: Vec<Vec<usize>> = starts.iter().map(|&s| vec![s]).collect();
-    for j in extra {
+    for (j, numeric) in extra {
         if j > last + 3 {
             continue;
         }
-        let cy = prows[j].row.bbox.cy();
+        // Text rows (wrapped designation, revision) within 0.9 row height of a line; rows
+        // with numbers ("000" of a "1 000" wrapped in a narrow cell) only tight under it.
+        let reach = if numeric { 0.6 } else { 0.9 };
+        // Vertical gap to each line start (0 when they overlap).
+        let o = prows[j].row.bbox;
         let best = starts
             .iter()
             .enumerate()
-            .map(|(k, &s)| (k, (prows[s].row.bbox.cy() - cy).abs(), s > j))
+            .map(|(k, &s)| {
+                let b = prows[s].row.bbox;
+                (k, (o.y0 - b.y1).max(b.y0 - o.y1).max(0.0), s > j)
+            })
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.cmp(&b.2)));
         if let Some((k, d, _)) = best
-            && d < 2.6 * h_ref
+            && d < reach * h_ref
         {
             groups[k].push(j);
         }
@@ -840,11 +1016,10 @@ fn read_table(prows: &[PRow], hi: usize, head: &[HeadCell], band: &[usize], fr: 
             confidence: 0.0,
             warnings_fr: vec![],
         };
-        let (pos_t, pos_w) = get(Col::Position);
+        let (pos_t, _) = get(Col::Position);
         if let Ok(p) = pos_t.trim().trim_end_matches('.').parse::<u32>()
             && (1..100_000).contains(&p)
         {
-            let _ = pos_w;
             line.position = p;
         }
         let (mut des_t, des_w) = get(Col::Designation);
@@ -853,21 +1028,12 @@ fn read_table(prows: &[PRow], hi: usize, head: &[HeadCell], band: &[usize], fr: 
         if let Some(v) = clean_revision(&rev_t) {
             line.revision = Some(found(v, &rev_w, 0.97, page));
         }
+        // The customer's reference, else ours ("Votre réf.").
         let (mut ref_t, ref_w) = get(Col::Reference);
+        let mut ref_words: Vec<&Word> = ref_w.clone();
         if ref_t.is_empty() {
-            let (t, w) = get(Col::SupplierRef);
-            if !t.is_empty() {
-                ref_t = t;
-                let _ = w;
-            }
+            (ref_t, ref_words) = get(Col::SupplierRef);
         }
-        let ref_words: Vec<&Word> = if ref_w.is_empty() {
-            idx(Col::SupplierRef)
-                .map(|i| cells[i].clone())
-                .unwrap_or_default()
-        } else {
-            ref_w.clone()
-        };
         if let Some((v, s, e)) = inline_revision(&ref_t) {
             if line.revision.is_none() {
                 line.revision = Some(found(v, &ref_words, 0.93, page));
@@ -905,18 +1071,26 @@ fn read_table(prows: &[PRow], hi: usize, head: &[HeadCell], band: &[usize], fr: 
         if let Some((q, c)) = parse_quantity(&q_t, fr) {
             line.quantity = Some(found(q, &q_w, c * 0.98, page));
         }
-        let (p_t, p_w) = get(Col::UnitPrice);
-        if let Some((v, c)) = parse_amount(&p_t, fr) {
-            line.unit_price = Some(found(v, &p_w, c * 0.97, page));
-        }
-        let (t_t, t_w) = get(Col::Total);
-        if let Some((v, c)) = parse_amount(&t_t, fr) {
-            line.line_total = Some(found(v, &t_w, c * 0.97, page));
-        }
         let (d_t, d_w) = get(Col::Date);
         if let Some((d, c)) = parse_date(&d_t) {
             line.requested_date = Some(found(d, &d_w, c * 0.95, page));
         }
+        // A date column whose label was not read: its dates land in the last numeric
+        // column ("13 030,00 18.09.2026").
+        let money = |col: Col, line: &mut PoLine| -> Option<Found<Decimal>> {
+            let (mut t, w) = get(col);
+            if parse_amount(&t, fr).is_none()
+                && let Some(h) = find_dates(&t).into_iter().last()
+            {
+                if line.requested_date.is_none() {
+                    line.requested_date = Some(found(h.date, &w, h.certainty * 0.8, page));
+                }
+                t = format!("{} {}", &t[..h.start], &t[h.end..]);
+            }
+            parse_amount(&t, fr).map(|(v, c)| found(v, &w, c * 0.97, page))
+        };
+        line.unit_price = money(Col::UnitPrice, &mut line);
+        line.line_total = money(Col::Total, &mut line);
         finish_line(&mut line, fr);
         lines.push(line);
     }
@@ -1069,7 +1243,7 @@ const ID: &str = r"([A-Z0-9][A-Z0-9\-/_.]*\d[A-Z0-9\-/_.]*)";
 static PO_NUMBER: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         format!(r"(?i)\b(?:bon\s+de\s+commande|commande|purchase\s+order|order|p\.?\s?o\.?)\s*(?:n\s?[°º*o]\.?|n[uú]m[ée]ro|no\.?|nr\.?|number|#)\s*[.:]?\s*\|?\s*{ID}"),
-        format!(r"(?i)\bn\s?[°º*o]\.?\s*(?:de\s+)?(?:la\s+)?(?:commande|cde)\s*[.:]?\s*\|?\s*{ID}"),
+        format!(r"(?i)\bn\s?[°º*o]\.?\s*(?:de\s+)?(?:la\s+)?(?:commande|cde)\b\s*[.:]?\s*\|?\s*{ID}"),
         format!(r"(?i)\b(?:bon\s+de\s+commande|purchase\s+order)\s*[.:]?\s*\|?\s*{ID}"),
         format!(r"(?i)\b(?:commande|order|cde)\s*:\s*\|?\s*{ID}"),
     ]
@@ -1110,6 +1284,7 @@ pub fn parse_po_with(pages: &[PageText], options: &PoParseOptions) -> PurchaseOr
         } else {
             1.0
         };
+        let p = &without_specks(p);
         for row in rows(p) {
             let rt = RowText::new(&row);
             prows.push(PRow {
@@ -1247,6 +1422,24 @@ pub fn parse_po_with(pages: &[PageText], options: &PoParseOptions) -> PurchaseOr
         layout,
         warnings_fr: warnings,
     }
+}
+
+/// OCR specks: words far smaller than the page's text (a dash read as a 1-pixel-high word, dust
+/// read as "." or ":") would split rows.
+fn without_specks(p: &PageText) -> PageText {
+    let mut hs: Vec<f32> = p.words.iter().map(|w| w.bbox.h()).collect();
+    if hs.len() < 5 {
+        return p.clone();
+    }
+    hs.sort_by(f32::total_cmp);
+    let median = hs[hs.len() / 2];
+    let mut out = p.clone();
+    out.words.retain(|w| {
+        let h = w.bbox.h();
+        let alnum = w.text.chars().any(|c| c.is_alphanumeric());
+        h >= 0.25 * median && (alnum || h >= 0.45 * median)
+    });
+    out
 }
 
 fn is_french(all: &str) -> bool {
@@ -1512,28 +1705,36 @@ fn find_buyer(prows: &[PRow], free: &[usize], options: &PoParseOptions) -> Optio
             let start = r.text().find(seg).unwrap_or(0);
             let (mut bbox, wc) = r.rt.locate(&r.row, start, start + m.end());
             // A long name wrapped on two lines: the first part is just above, same size.
-            let cand_h = r
+            let cand: Vec<&Word> = r
                 .row
                 .words
                 .iter()
                 .filter(|w| w.bbox.x0 >= bbox.x0 - 1e-4 && w.bbox.x1 <= bbox.x1 + 1e-4)
-                .map(|w| w.bbox.h())
-                .fold(0.0f32, f32::max);
+                .collect();
+            let cand_h = cand.iter().map(|w| w.bbox.h()).fold(0.0f32, f32::max);
+            let cand_top = cand.iter().map(|w| w.bbox.y0).fold(1.0f32, f32::min);
+            // Words (not rows: the title may share the row) just above, same size.
             let above_words: Vec<&Word> = free
                 .iter()
                 .map(|&k| &prows[k])
-                .filter(|o| {
-                    o.pi == r.pi
-                        && o.row.bbox.y1 <= r.row.bbox.y0 + 0.3 * cand_h
-                        && r.row.bbox.y0 - o.row.bbox.y1 < 0.8 * cand_h
-                })
+                .filter(|o| o.pi == r.pi)
                 .flat_map(|o| o.row.words.iter())
                 .filter(|w| {
-                    w.bbox.x1 > bbox.x0 - 0.02
+                    w.bbox.y1 <= cand_top + 0.3 * cand_h
+                        && cand_top - w.bbox.y1 < 0.8 * cand_h
+                        && w.bbox.x1 > bbox.x0 - 0.02
                         && w.bbox.x0 < bbox.x1 + 0.3
-                        && (w.bbox.h() - cand_h).abs() < 0.15 * cand_h
+                        && (w.bbox.h() - cand_h).abs() < 0.35 * cand_h
                 })
                 .collect();
+            // Only the words that continue the name: the cluster starting where it starts.
+            let above_words: Vec<Word> = clusters(&above_words, r.aspect, 1.5)
+                .into_iter()
+                .find(|c| {
+                    c.first()
+                        .is_some_and(|w| (w.bbox.x0 - bbox.x0).abs() < 0.02)
+                })
+                .unwrap_or_default();
             let text = above_words
                 .iter()
                 .map(|w| w.text.as_str())
@@ -1546,7 +1747,7 @@ fn find_buyer(prows: &[PRow], free: &[usize], options: &PoParseOptions) -> Optio
                 && !LEGAL_FORM.is_match(&text)
             {
                 v = format!("{text} {v}");
-                for w in above_words {
+                for w in &above_words {
                     bbox = bbox.union(&w.bbox);
                 }
             }
@@ -1617,7 +1818,9 @@ fn find_currency(prows: &[PRow], fr: bool) -> Option<Found<String>> {
         ("CHF", &["chf"]),
         ("GBP", &["£", "gbp"]),
     ];
-    let mut counts: Vec<(usize, &str, Option<(u32, BBox)>)> = Vec::new();
+    /// Occurrences, ISO code, first place seen (page, box).
+    type Count<'a> = (usize, &'a str, Option<(u32, BBox)>);
+    let mut counts: Vec<Count> = Vec::new();
     for (code, marks) in CODES {
         let mut n = 0;
         let mut first = None;
@@ -1625,11 +1828,15 @@ fn find_currency(prows: &[PRow], fr: bool) -> Option<Found<String>> {
             for w in &r.row.words {
                 let t = w.text.to_lowercase();
                 let t = t.trim_matches(|c: char| ",;:.()".contains(c));
+                // "$" also comes from OCR misreading an S ("$0-31.118", "$12/2026"): only
+                // a lone symbol or one glued to an amount counts.
                 let hit = marks.iter().any(|m| {
                     if m.chars().all(|c| c.is_alphabetic()) {
                         t == *m
                     } else {
-                        t.contains(m)
+                        t == *m
+                            || (t.starts_with(m) || t.ends_with(m))
+                                && parse_amount(t.trim_matches(|c| m.contains(c)), fr).is_some()
                     }
                 });
                 if hit {
@@ -1640,7 +1847,7 @@ fn find_currency(prows: &[PRow], fr: bool) -> Option<Found<String>> {
         }
         counts.push((n, code, first));
     }
-    counts.sort_by(|a, b| b.0.cmp(&a.0));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.0));
     match counts.first() {
         Some((n, code, Some((page, bbox)))) if *n > 0 => Some(Found {
             value: (*code).to_string(),
@@ -1784,6 +1991,11 @@ mod tests {
         assert_eq!(
             split_reference("AFZ-24-0117").0.as_deref(),
             Some("AFZ-24-0117")
+        );
+        // OCR pieces of one reference: the space before a dash is closed.
+        assert_eq!(
+            split_reference("DAU 23 -0882 Bride").0.as_deref(),
+            Some("DAU 23-0882")
         );
         assert_eq!(
             reference_in_text("Arbre – plan AFZ-24-0117").unwrap().0,
@@ -1937,6 +2149,71 @@ mod tests {
             "{:?}",
             po.warnings_fr
         );
+    }
+
+    #[test]
+    fn lost_or_misread_quantity_comes_back_from_the_amount() {
+        let mut l: Vec<(&str, f32, f32)> = vec![
+            ("Réf.", 0.10, 0.30),
+            ("Désignation", 0.25, 0.30),
+            ("Qté", 0.55, 0.30),
+            ("P.U. HT", 0.65, 0.30),
+            ("Montant HT", 0.78, 0.30),
+        ];
+        l.extend([
+            ("AB-100", 0.10, 0.33),
+            ("Axe", 0.25, 0.33),
+            // quantity 5 lost by OCR: 2 531,39 × 5 = 12 656,95
+            ("2 531,39", 0.65, 0.33),
+            ("12 656,95", 0.78, 0.33),
+            ("AB-200", 0.10, 0.36),
+            ("Bague", 0.25, 0.36),
+            ("19", 0.55, 0.36), // "10" misread: 7,78 × 10 = 77,80
+            ("7,78", 0.65, 0.36),
+            ("77,80", 0.78, 0.36),
+        ]);
+        let po = parse_po(&[build(&l)]);
+        assert_eq!(po.lines.len(), 2, "{:#?}", po.lines);
+        assert_eq!(po.lines[0].quantity.as_ref().unwrap().value, 5);
+        assert!(po.lines[0].quantity.as_ref().unwrap().confidence < 0.8);
+        assert_eq!(po.lines[1].quantity.as_ref().unwrap().value, 10);
+        assert!(po.warnings_fr.iter().any(|w| w.contains("déduite")));
+        assert!(
+            po.warnings_fr
+                .iter()
+                .any(|w| w.contains("lue 19 corrigée en 10"))
+        );
+    }
+
+    #[test]
+    fn unreadable_labels_are_typed_by_their_data() {
+        // OCR turned "Qté cdée" into "as" and "Prix unit." into "px".
+        let p = build(&[
+            ("Ligne", 0.08, 0.30),
+            ("Article", 0.14, 0.30),
+            ("Description", 0.30, 0.30),
+            ("Rév.", 0.50, 0.30),
+            ("as", 0.57, 0.30),
+            ("px", 0.66, 0.30),
+            ("Montant", 0.76, 0.30),
+            ("Délai", 0.90, 0.30),
+            ("10", 0.08, 0.33),
+            ("ODL-5521", 0.14, 0.33),
+            ("Entretoise", 0.30, 0.33),
+            ("F", 0.50, 0.33),
+            ("1 000", 0.57, 0.33),
+            ("29,94 €", 0.66, 0.33),
+            ("29 940,00 €", 0.76, 0.33),
+            ("12/12/2026", 0.88, 0.33),
+        ]);
+        let po = parse_po(&[p]);
+        assert_eq!(po.layout, LineLayout::Table);
+        let l = &po.lines[0];
+        assert_eq!(l.position, 10);
+        assert_eq!(l.revision.as_ref().unwrap().value, "F");
+        assert_eq!(l.quantity.as_ref().unwrap().value, 1000);
+        assert_eq!(l.unit_price.as_ref().unwrap().value.to_string(), "29.94");
+        assert_eq!(l.line_total.as_ref().unwrap().value.to_string(), "29940.00");
     }
 
     #[test]
