@@ -62,7 +62,6 @@ enum QuoteLines {
     SelectedQuantity,
     SelectedScenario,
     UnitPriceCents,
-    UnitPriceOverrideCents,
     TotalCents,
     Reviewed,
     ReviewedBy,
@@ -224,11 +223,6 @@ impl MigrationTrait for Migration {
                 )
                 .col(
                     ColumnDef::new(QuoteLines::UnitPriceCents)
-                        .big_integer()
-                        .null(),
-                )
-                .col(
-                    ColumnDef::new(QuoteLines::UnitPriceOverrideCents)
                         .big_integer()
                         .null(),
                 )

@@ -10,6 +10,7 @@ mod m20261127_000300_stock;
 mod m20261127_000400_alerts;
 mod m20261206_000500_attachments;
 mod m20261206_000600_quotes;
+mod m20261207_000650_quote_price_override;
 mod m20261207_000700_orders;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000400_alerts::Migration),
             Box::new(m20261206_000500_attachments::Migration),
             Box::new(m20261206_000600_quotes::Migration),
+            Box::new(m20261207_000650_quote_price_override::Migration),
             Box::new(m20261207_000700_orders::Migration),
         ]
     }
