@@ -44,6 +44,10 @@ const PoImportPage = lazy(() => import('./pages/orders/PoImportPage').then((m) =
 const JobsListPage = lazy(() => import('./pages/jobs/JobsListPage').then((m) => ({ default: m.JobsListPage })));
 const JobPage = lazy(() => import('./pages/jobs/JobPage').then((m) => ({ default: m.JobPage })));
 const OperationPage = lazy(() => import('./pages/jobs/OperationPage').then((m) => ({ default: m.OperationPage })));
+const TasksPage = lazy(() => import('./pages/shopfloor/TasksPage').then((m) => ({ default: m.TasksPage })));
+const BoardPage = lazy(() => import('./pages/shopfloor/BoardPage').then((m) => ({ default: m.BoardPage })));
+const TimePage = lazy(() => import('./pages/time/TimePage').then((m) => ({ default: m.TimePage })));
+const TimeRequestsPage = lazy(() => import('./pages/time/RequestsPage').then((m) => ({ default: m.RequestsPage })));
 const MethodSheetPage = lazy(() => import('./pages/method-sheets/MethodSheetPage').then((m) => ({ default: m.MethodSheetPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -113,6 +117,10 @@ export function AppRoutes() {
         <Route path="jobs" element={<Lazy><JobsListPage /></Lazy>} />
         <Route path="jobs/:id" element={<Lazy><JobPage /></Lazy>} />
         <Route path="operations/:id" element={<Lazy><OperationPage /></Lazy>} />
+        <Route path="shop-floor" element={<Lazy><TasksPage /></Lazy>} />
+        <Route path="shop-floor/board" element={<Lazy><BoardPage /></Lazy>} />
+        <Route path="time" element={<Lazy><TimePage /></Lazy>} />
+        <Route path="time/requests" element={<Lazy><TimeRequestsPage /></Lazy>} />
         <Route path="method-sheets/:id" element={<Lazy><MethodSheetPage /></Lazy>} />
         <Route path="rates" element={<RatesPage />} />
         <Route path="setup" element={<SetupWizardPage />} />

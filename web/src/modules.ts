@@ -45,7 +45,18 @@ export const MODULES: ModuleDef[] = [
   { code: 'method_sheets', section: 'production', path: '/scan', built: true },
   { code: 'programs', section: 'production', path: '/programs', built: false },
   { code: 'planning', section: 'production', path: '/planning', built: false },
-  { code: 'time_tracking', section: 'production', path: '/time_tracking', built: false },
+  // "Atelier": the operator's tasks (/shop-floor, what the PWA opens), the office's live view and
+  // the time clock (docs/shop-floor.md).
+  {
+    code: 'time_tracking',
+    section: 'production',
+    path: '/shop-floor',
+    built: true,
+    children: [
+      { labelKey: 'nav_sf.board', path: '/shop-floor/board', icon: 'activity', testId: 'nav-shopfloor-board' },
+      { labelKey: 'nav_sf.time', path: '/time', icon: 'time_tracking', testId: 'nav-time' },
+    ],
+  },
   { code: 'machines', section: 'resources', path: '/machines', built: true },
   {
     code: 'tools',

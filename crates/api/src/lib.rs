@@ -40,6 +40,8 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// Background analysis of quote drawings.
     pub analyzer: Arc<Analyzer>,
+    /// Live shop-floor events (server-sent events).
+    pub bus: usinage_app::shopfloor::events::Bus,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
     pub fn new(db: Db, cfg: ApiConfig) -> Self {
         AppState {
             analyzer: Analyzer::start(db.clone()),
+            bus: usinage_app::shopfloor::events::Bus::default(),
             db,
             cfg: Arc::new(cfg),
             throttle: Arc::new(Throttle::default()),

@@ -9,9 +9,10 @@ use usinage_store::entities::{
     attachment, audit_head, audit_log, delivery, delivery_line, employee, employee_certification,
     employee_skill, file_blob, instrument, instrument_calibration, instrument_exception,
     instrument_use, job, job_operation, machine, material_grade, material_lot, material_minimum,
-    material_movement, material_stock, method_sheet, method_sheet_version, order, order_line,
-    partner, quote, quote_line, quote_revision, rate, role_right, routing_version, setting,
-    stock_reservation, storage_location, supplier_evaluation, tool, tool_cutting_data,
+    material_movement, material_stock, method_sheet, method_sheet_version, operation_comment,
+    order, order_line, partner, quote, quote_line, quote_revision, rate, role_right,
+    routing_version, scrap_reason, scrap_record, setting, shop_event, stock_reservation,
+    storage_location, supplier_evaluation, time_entry, tool, tool_breakage, tool_cutting_data,
     tool_movement, tool_purchase_request, tool_stock, user,
 };
 use usinage_store::{Backend, Db};
@@ -59,6 +60,19 @@ pub struct Tables {
     /// Orders, jobs, routings, method sheets, deliveries.
     #[serde(default)]
     pub production: ProductionTables,
+    /// Shop floor: work sessions and clock periods, floor actions, scrap, comments, broken tools.
+    #[serde(default)]
+    pub shop_floor: ShopFloorTables,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ShopFloorTables {
+    pub time_entries: Vec<time_entry::Model>,
+    pub shop_events: Vec<shop_event::Model>,
+    pub scrap_reasons: Vec<scrap_reason::Model>,
+    pub scrap_records: Vec<scrap_record::Model>,
+    pub operation_comments: Vec<operation_comment::Model>,
+    pub tool_breakages: Vec<tool_breakage::Model>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -216,6 +230,14 @@ pub async fn dump(db: &Db) -> Result<Backup, AppError> {
             deliveries: all_by_id!(&tx, delivery),
             delivery_lines: all_by_id!(&tx, delivery_line),
         },
+        shop_floor: ShopFloorTables {
+            time_entries: all_by_id!(&tx, time_entry),
+            shop_events: all_by_id!(&tx, shop_event),
+            scrap_reasons: all_by_id!(&tx, scrap_reason),
+            scrap_records: all_by_id!(&tx, scrap_record),
+            operation_comments: all_by_id!(&tx, operation_comment),
+            tool_breakages: all_by_id!(&tx, tool_breakage),
+        },
     };
     tx.commit().await?;
     Ok(Backup {
@@ -316,6 +338,17 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
     insert_all!(&tx.tx, method_sheet_version, pr.method_sheet_versions);
     insert_all!(&tx.tx, delivery, pr.deliveries);
     insert_all!(&tx.tx, delivery_line, pr.delivery_lines);
+    let sf = &t.shop_floor;
+    if !sf.scrap_reasons.is_empty() {
+        // The migration's default list is replaced by the saved one.
+        scrap_reason::Entity::delete_many().exec(&tx.tx).await?;
+    }
+    insert_all!(&tx.tx, time_entry, sf.time_entries);
+    insert_all!(&tx.tx, shop_event, sf.shop_events);
+    insert_all!(&tx.tx, scrap_reason, sf.scrap_reasons);
+    insert_all!(&tx.tx, scrap_record, sf.scrap_records);
+    insert_all!(&tx.tx, operation_comment, sf.operation_comments);
+    insert_all!(&tx.tx, tool_breakage, sf.tool_breakages);
     if db.backend() == Backend::Postgres {
         // Explicit ids were inserted: move the sequences past them.
         for table in [
@@ -358,6 +391,12 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
             "method_sheet_versions",
             "deliveries",
             "delivery_lines",
+            "time_entries",
+            "shop_events",
+            "scrap_reasons",
+            "scrap_records",
+            "operation_comments",
+            "tool_breakages",
         ] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

@@ -24,8 +24,10 @@ pub mod resources;
 pub mod rights;
 pub mod settings;
 pub mod setup;
+pub mod shopfloor;
 pub mod stock;
 pub mod throttle;
+pub mod timeclock;
 pub mod units;
 pub mod users;
 

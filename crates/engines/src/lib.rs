@@ -9,4 +9,5 @@ pub mod estimate;
 pub mod identifiers;
 pub mod password_policy;
 pub mod routing;
+pub mod shopfloor;
 pub mod stock;

@@ -3,6 +3,7 @@ import { initReactI18next } from 'react-i18next';
 import type { Lang } from '../api/types';
 import en from './en';
 import fr from './fr';
+import { shopfloorEn, shopfloorFr } from './shopfloor';
 
 export const LANG_KEY = 'usinage.lang';
 export const LANGS: Lang[] = ['fr', 'en'];
@@ -17,7 +18,12 @@ function storedLang(): Lang {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { fr: { translation: fr }, en: { translation: en } },
+  // The shop-floor labels are registered here (not spread in fr.ts / en.ts); the time_tracking
+  // module is the "Atelier" menu entry (operations and time clock).
+  resources: {
+    fr: { translation: { ...fr, ...shopfloorFr, modules: { ...fr.modules, time_tracking: shopfloorFr.nav_sf.module } } },
+    en: { translation: { ...en, ...shopfloorEn, modules: { ...en.modules, time_tracking: shopfloorEn.nav_sf.module } } },
+  },
   lng: storedLang(),
   fallbackLng: 'fr',
   supportedLngs: LANGS,

@@ -18,7 +18,9 @@ pub mod qr;
 pub mod quotes;
 pub mod rights;
 pub mod settings;
+pub mod shopfloor;
 pub mod stock;
+pub mod time;
 pub mod users;
 
 use crate::AppState;
@@ -55,6 +57,8 @@ use utoipa_axum::routes;
         (name = "quotes", description = "Devis : plans analysés, chiffrage, revue, PDF"),
         (name = "orders", description = "Commandes clients, import des bons de commande, livraisons"),
         (name = "production", description = "OF, gammes, fiches méthode, conditions de coupe, fiche suiveuse"),
+        (name = "shop_floor", description = "Atelier : tâches, démarrage / pause / fin d'opération, débit, outil cassé, vue en direct"),
+        (name = "time", description = "Pointage : présence, saisies manuelles, demandes, feuille de temps"),
         (name = "alerts", description = "Alertes : stocks sous le minimum, étalonnages, habilitations"),
         (name = "system", description = "Santé et informations")
     )
@@ -229,6 +233,35 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             production::get_cutting_settings,
             production::put_cutting_settings
         ))
+        .routes(routes!(shopfloor::tasks))
+        .routes(routes!(shopfloor::operation))
+        .routes(routes!(shopfloor::start))
+        .routes(routes!(shopfloor::pause))
+        .routes(routes!(shopfloor::resume))
+        .routes(routes!(shopfloor::report))
+        .routes(routes!(shopfloor::finish))
+        .routes(routes!(shopfloor::tool_change))
+        .routes(routes!(shopfloor::instrument_check))
+        .routes(routes!(shopfloor::saw_plan))
+        .routes(routes!(
+            shopfloor::broken_tool_proposal,
+            shopfloor::broken_tool
+        ))
+        .routes(routes!(shopfloor::add_comment))
+        .routes(routes!(shopfloor::comments))
+        .routes(routes!(shopfloor::handle_comment))
+        .routes(routes!(
+            shopfloor::scrap_reasons,
+            shopfloor::create_scrap_reason
+        ))
+        .routes(routes!(shopfloor::update_scrap_reason))
+        .routes(routes!(shopfloor::board))
+        .routes(routes!(shopfloor::events))
+        .routes(routes!(time::clock_get, time::clock_post))
+        .routes(routes!(time::entries_list, time::entries_create))
+        .routes(routes!(time::requests_list))
+        .routes(routes!(time::decide))
+        .routes(routes!(time::timesheet))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(orders::po_import))

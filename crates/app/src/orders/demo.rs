@@ -185,7 +185,8 @@ pub async fn load_demo<C: ConnectionTrait>(tx: &C, ctx: &Ctx) -> Result<(), AppE
         am.routing_validated_by = Set(Some("methode".into()));
         am.routing_validated_at = Set(Some(crate::now()));
         am.version = Set(j.version + 1);
-        am.update(tx).await?;
+        let j = am.update(tx).await?;
+        crate::shopfloor::demo::prepare(tx, &j).await?;
     }
 
     // 2. Second client: quote sent, the customer's PO received by e-mail, to import.

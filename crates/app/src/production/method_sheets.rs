@@ -607,7 +607,8 @@ pub(crate) async fn create_blank<C: ConnectionTrait>(
     insert_sheet(db, ctx, j, op, &content, "Créée avec l'opération").await
 }
 
-async fn save_version<C: ConnectionTrait>(
+/// Stores `content` as a new version of the sheet (also the shop floor's tool replacement).
+pub(crate) async fn save_version<C: ConnectionTrait>(
     db: &C,
     ctx: &Ctx,
     s: &method_sheet::Model,

@@ -1004,6 +1004,22 @@ pub async fn record_use(
         "The job/operation reference",
     );
     v.finish()?;
+    let tx = db.write().await?;
+    let u = record_use_in(&tx.tx, ctx, today, &inst, reference, None).await?;
+    tx.commit().await?;
+    Ok(u)
+}
+
+/// Records a use of `inst` in the caller's transaction (the rule of [`record_use`]); the shop
+/// floor passes the operation the instrument was scanned for.
+pub async fn record_use_in<C: sea_orm::ConnectionTrait>(
+    tx: &C,
+    ctx: &Ctx,
+    today: NaiveDate,
+    inst: &instrument::Model,
+    reference: String,
+    operation_id: Option<i64>,
+) -> Result<instrument_use::Model, AppError> {
     if !inst.active {
         return Err(AppError::new(
             Kind::Conflict,
@@ -1015,10 +1031,9 @@ pub async fn record_use(
             format!("Instrument {} is out of service: use refused.", inst.code),
         ));
     }
-    let tx = db.write().await?;
     let exceptions: Vec<ExceptionWindow> = instrument_exception::Entity::find()
-        .filter(instrument_exception::Column::InstrumentId.eq(id))
-        .all(&tx.tx)
+        .filter(instrument_exception::Column::InstrumentId.eq(inst.id))
+        .all(tx)
         .await?
         .iter()
         .map(|e| ExceptionWindow {
@@ -1070,7 +1085,8 @@ pub async fn record_use(
         }
     };
     let u = instrument_use::ActiveModel {
-        instrument_id: Set(id),
+        instrument_id: Set(inst.id),
+        operation_id: Set(operation_id),
         reference: Set(reference),
         used_on: Set(today),
         state: Set(state.code().into()),
@@ -1080,13 +1096,13 @@ pub async fn record_use(
         created_at: Set(crate::now()),
         ..Default::default()
     }
-    .insert(&tx.tx)
+    .insert(tx)
     .await?;
     audit::record(
-        &tx.tx,
+        tx,
         ctx,
         "instrument",
-        &id.to_string(),
+        &inst.id.to_string(),
         "use",
         None,
         Some(serde_json::json!({
@@ -1094,7 +1110,6 @@ pub async fn record_use(
         })),
     )
     .await?;
-    tx.commit().await?;
     Ok(u)
 }
 

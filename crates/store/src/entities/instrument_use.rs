@@ -16,6 +16,7 @@ pub struct Model {
     pub user_id: Option<i64>,
     pub user_login: Option<String>,
     pub created_at: DateTimeUtc,
+    pub operation_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

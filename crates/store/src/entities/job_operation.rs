@@ -30,6 +30,20 @@ pub struct Model {
     pub instruments_json: String,
     pub nc_program: Option<String>,
     pub status: String,
+    pub assigned_user_id: Option<i64>,
+    pub qty_good: i32,
+    pub qty_scrap: i32,
+    pub qty_rework: i32,
+    /// Labour minutes kept for the operation (measured, or the approved declaration).
+    pub actual_min: Option<String>,
+    /// Machine minutes (union of the work sessions).
+    pub machine_min: Option<String>,
+    /// `mesure`, `en_attente` (a declared time waits for the chef d'atelier), `approuve`, `refuse`.
+    pub time_status: Option<String>,
+    pub started_at: Option<DateTimeUtc>,
+    pub finished_at: Option<DateTimeUtc>,
+    pub scrap_cost_cents: i64,
+    pub tool_changes: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -18,6 +18,7 @@ pub struct Model {
     pub actor_id: Option<i64>,
     pub actor_login: String,
     pub at: DateTimeUtc,
+    pub operation_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

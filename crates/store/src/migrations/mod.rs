@@ -12,6 +12,7 @@ mod m20261206_000500_attachments;
 mod m20261206_000600_quotes;
 mod m20261207_000650_quote_price_override;
 mod m20261207_000700_orders;
+mod m20261207_000800_shop_floor;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000600_quotes::Migration),
             Box::new(m20261207_000650_quote_price_override::Migration),
             Box::new(m20261207_000700_orders::Migration),
+            Box::new(m20261207_000800_shop_floor::Migration),
         ]
     }
 }

@@ -1,0 +1,114 @@
+// /shop-floor — "Mes tâches": the operator's operations in priority order, a big Scanner button
+// (traveler QR → /operations/{id}) and, for supervisors, every open operation.
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { api } from '../../api/client';
+import { useMe } from '../../auth/AuthContext';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { PageHeader } from '../../components/PageHeader';
+import { useFormat } from '../../lib/useFormat';
+import { QrScanner, QueueBanner, StatusChip, useQueueRunner } from './components';
+import { formatDuration, isSupervisor, operationIdFromScan } from './logic';
+import type { TaskView } from './types';
+
+export function TaskCard({ task }: { task: TaskView }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const done = task.qty_good + task.qty_scrap;
+  const pct = task.input_available > 0 ? Math.min(100, Math.round((task.qty_good / task.input_available) * 100)) : 0;
+  return (
+    <Link
+      to={`/operations/${task.operation_id}`}
+      className={`sf-card sf-card-${task.status} ${task.late ? 'sf-card-late' : ''}`}
+      data-testid={`task-${task.operation_id}`}
+    >
+      <div className="sf-card-head">
+        <StatusChip status={task.status} label={task.status_label} />
+        {task.late && <span className="sf-chip sf-late" data-testid="task-late">{t('shopfloor.late')}</span>}
+        <span className="sf-grow" />
+        {task.due_date && <span className="small sf-muted">{t('shopfloor.due', { date: f.date(task.due_date) })}</span>}
+      </div>
+      <div className="sf-card-machine">{task.machine_label ?? task.work_centre ?? '—'}</div>
+      <div className="sf-card-title">
+        <span className="mono">{task.job_number}</span> · {t('shopfloor.op', { n: task.position })} {task.label}
+      </div>
+      <div className="small">
+        {task.part_reference && <strong>{task.part_reference} </strong>}
+        {task.designation}
+        {task.client_name && <span className="sf-muted"> — {task.client_name}</span>}
+      </div>
+      <div className="sf-bar" aria-hidden="true">
+        <span style={{ width: `${pct}%` }} />
+      </div>
+      <div className="sf-card-foot">
+        <span className="sf-qty" data-testid="task-qty">
+          {t('shopfloor.qty', { done, input: task.input_available })}
+        </span>
+        <span className="sf-muted">
+          {formatDuration(task.actual_min)} / {formatDuration(task.estimated_min)}
+        </span>
+      </div>
+      {task.operators.length > 0 && <div className="small sf-muted">{t('shopfloor.operators', { names: task.operators.join(', ') })}</div>}
+    </Link>
+  );
+}
+
+export function TasksPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const navigate = useNavigate();
+  const supervisor = isSupervisor(me.roles);
+  const [all, setAll] = useState(false);
+  const [scanError, setScanError] = useState<string | null>(null);
+  useQueueRunner();
+  const q = useQuery({
+    queryKey: ['shop-floor', 'tasks', all],
+    queryFn: () => api<TaskView[]>('/shop-floor/tasks', { query: { all: all ? 'true' : undefined } }),
+    refetchInterval: 60_000,
+  });
+
+  const onScan = (text: string): boolean => {
+    const id = operationIdFromScan(text);
+    if (id == null) {
+      setScanError(t('shopfloor.scan_unknown', { text: text.slice(0, 80) }));
+      return false;
+    }
+    setScanError(null);
+    navigate(`/operations/${id}`);
+    return true;
+  };
+
+  return (
+    <div className="page sf-page" data-testid="shopfloor-tasks">
+      <PageHeader crumbs={[{ label: t('shopfloor.tasks_title') }]} />
+      <QueueBanner />
+      <QrScanner onResult={onScan} scanLabel={t('shopfloor.scan')} manualLabel={t('shopfloor.manual_label')} manualPlaceholder={t('shopfloor.manual_placeholder')} testId="task-scan" />
+      {scanError && <ErrorBanner error={new Error(scanError)} />}
+      {supervisor && (
+        <div className="sf-toolbar">
+          <label className="sf-toggle">
+            <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} data-testid="tasks-all" />
+            {t('shopfloor.all_ops')}
+          </label>
+          <Link to="/shop-floor/board" className="btn btn-secondary sf-touch">
+            {t('nav_sf.board')}
+          </Link>
+        </div>
+      )}
+      {q.isError && <ErrorBanner error={q.error} onRetry={() => void q.refetch()} />}
+      {q.isPending ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : q.data && q.data.length === 0 ? (
+        <p className="muted" data-testid="tasks-empty">
+          {t('shopfloor.no_tasks')}
+        </p>
+      ) : (
+        <div className="sf-cards" data-testid="tasks-list">
+          {q.data?.map((task) => <TaskCard key={task.operation_id} task={task} />)}
+        </div>
+      )}
+    </div>
+  );
+}
