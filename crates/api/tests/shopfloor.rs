@@ -5,9 +5,12 @@
 
 mod common;
 
-use axum::http::Method;
+use axum::body::Body;
+use axum::http::{Method, Request, header};
 use common::{Resp, TestApp};
+use http_body_util::BodyExt;
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
 async fn post_key(app: &TestApp, path: &str, token: &str, key: &str, body: Value) -> Resp {
     app.request(
@@ -57,6 +60,12 @@ on_all_backends! {
         let turning = ops[0]["id"].as_i64().unwrap();
         let deburr = ops[1]["id"].as_i64().unwrap();
         assert_eq!(ops[0]["process"], "tournage");
+        // The job list finds it by the machine of one of its operations and by part reference.
+        let by_machine = app.get(&format!("/api/v1/jobs?machine_id={}", ops[0]["machine_id"]), &chef).await.json();
+        assert!(by_machine["items"].as_array().unwrap().iter().any(|x| x["id"] == job["id"]), "{by_machine}");
+        let by_ref = app.get("/api/v1/jobs?q=avx-ent-2210", &chef).await.json();
+        assert_eq!(by_ref["items"][0]["id"], job["id"], "{by_ref}");
+        assert_eq!(by_ref["total"], 1);
         // Mes tâches: the operator's assigned operations, running first then by priority.
         let tasks = app.get("/api/v1/shop-floor/tasks", &op).await.json();
         assert_eq!(tasks[0]["operation_id"], turning, "{tasks}");
@@ -278,6 +287,44 @@ on_all_backends! {
         // Three bars cut in all (the first report, then one each), never the same bar twice.
         assert_eq!(sorties, 3);
         assert_eq!(app.count("material_movements WHERE kind = 'sortie' AND operation_id IS NOT NULL").await, 3);
+        app
+    }
+
+    async fn the_office_view_receives_live_events(app) {
+        let app = app.with_demo().await;
+        let op = app.login("operateur").await;
+        let chef = app.login("chef").await;
+        let (_, ops) = ready_job(&app, &chef).await;
+        let turning = ops[0]["id"].as_i64().unwrap();
+        // An operator reads time tracking, so he may listen too; nobody anonymous.
+        let anon = Request::builder().uri("/api/v1/events").body(Body::empty()).unwrap();
+        assert_eq!(app.router.clone().oneshot(anon).await.unwrap().status(), 401);
+        let req = Request::builder()
+            .uri("/api/v1/events")
+            .header(header::AUTHORIZATION, format!("Bearer {chef}"))
+            .body(Body::empty())
+            .unwrap();
+        let res = app.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/event-stream"));
+        let mut body = res.into_body();
+        let mut seen = String::new();
+        let wait = std::time::Duration::from_secs(10);
+        while !seen.contains("event: ready") {
+            let f = tokio::time::timeout(wait, body.frame()).await.expect("ready event").unwrap().unwrap();
+            seen.push_str(&String::from_utf8_lossy(&f.into_data().unwrap_or_default()));
+        }
+        app.post(&format!("/api/v1/shop-floor/operations/{turning}/start"), &op, json!({})).await.assert(200);
+        while !seen.contains("event: shop_floor") {
+            let f = tokio::time::timeout(wait, body.frame()).await.expect("shop_floor event").unwrap().unwrap();
+            seen.push_str(&String::from_utf8_lossy(&f.into_data().unwrap_or_default()));
+        }
+        let data = seen.lines().find(|l| l.starts_with("data: {") && l.contains("\"kind\"")).expect("event data");
+        let e: Value = serde_json::from_str(data.trim_start_matches("data: ")).unwrap();
+        assert_eq!(e["kind"], "start");
+        assert_eq!(e["operation_id"], turning);
+        assert_eq!(e["status"], "en_cours");
+        drop(body);
         app
     }
 }

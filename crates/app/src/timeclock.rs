@@ -17,7 +17,7 @@ use crate::crm::{CodeLabels, label_of};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Kind, Validator};
 use crate::rights::{Action, Module, RowScope};
-use crate::shopfloor::idempotency;
+use crate::shopfloor::{idempotency, is_supervisor};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -52,8 +52,6 @@ pub const SOURCES: CodeLabels = &[
 ];
 
 /// Roles that approve or refuse time requests.
-pub const SUPERVISOR_ROLES: &[&str] = &["chef_atelier", "direction", "admin"];
-
 /// Longest manual entry (minutes).
 pub const MAX_ENTRY_MIN: i64 = 16 * 60;
 
@@ -362,14 +360,6 @@ fn warning_text(w: &Warning, english: bool) -> String {
 fn actor(ctx: &Ctx) -> Result<i64, AppError> {
     ctx.actor_id()
         .ok_or_else(|| AppError::internal("pointage sans utilisateur"))
-}
-
-pub fn is_supervisor(ctx: &Ctx) -> bool {
-    ctx.principal.as_ref().is_none_or(|p| {
-        p.roles
-            .iter()
-            .any(|r| SUPERVISOR_ROLES.contains(&r.as_str()))
-    })
 }
 
 /// `time_tracking:validate` and a supervising role: deciding on time is the chef's, not the

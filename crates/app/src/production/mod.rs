@@ -17,7 +17,7 @@ use crate::error::{AppError, Kind, Validator};
 use crate::listing::{ListQuery, Page, fetch_page};
 use crate::rights::{Action, Module};
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -399,22 +399,24 @@ pub async fn list(
         s = s.filter(C::OrderId.eq(o));
     }
     if let Some(m) = machine_id {
-        let jobs: Vec<i64> = job_operation::Entity::find()
-            .select_only()
-            .column(job_operation::Column::JobId)
-            .filter(job_operation::Column::MachineId.eq(m))
-            .distinct()
-            .into_tuple()
-            .all(&db.conn)
-            .await?;
-        s = s.filter(C::Id.is_in(jobs));
+        // A sub-select, not a list of ids: stays one indexed query at any size
+        // (idx_job_operations_machine_job).
+        s = s.filter(
+            C::Id.in_subquery(
+                Query::select()
+                    .column(job_operation::Column::JobId)
+                    .from(job_operation::Entity)
+                    .and_where(Expr::col(job_operation::Column::MachineId).eq(m))
+                    .to_owned(),
+            ),
+        );
     }
     if let Some(p) = q.like_pattern() {
         let like = |c: C| Expr::expr(Func::lower(Expr::col(c))).like(p.clone());
-        let lines: Vec<i64> = order_line::Entity::find()
-            .select_only()
+        let lines = Query::select()
             .column(order_line::Column::Id)
-            .filter(
+            .from(order_line::Entity)
+            .cond_where(
                 Expr::expr(Func::lower(Expr::col(order_line::Column::Reference)))
                     .like(p.clone())
                     .or(
@@ -422,11 +424,8 @@ pub async fn list(
                             .like(p.clone()),
                     ),
             )
-            .limit(1000)
-            .into_tuple()
-            .all(&db.conn)
-            .await?;
-        s = s.filter(like(C::Number).or(C::OrderLineId.is_in(lines)));
+            .to_owned();
+        s = s.filter(like(C::Number).or(C::OrderLineId.in_subquery(lines)));
     }
     let col = |f: &str| match f {
         "number" => C::Number,
