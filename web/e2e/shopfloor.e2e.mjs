@@ -4,6 +4,9 @@
 // time); the chef d'atelier's live view (/shop-floor/board) follows without a reload; the API
 // then shows exact quantities and time entries. Offline: an action tapped without network waits
 // in the queue ("1 action en attente") and is replayed once when the network is back.
+// Follow-up: the finished (bar-fed) operation lists its offcut with the label button, the job
+// shows real vs estimated, méthode handles the operator's suggestion, qualité adds a scrap
+// reason, and an operator-only user lands on "Mes tâches".
 // Screenshots: shopfloor-*.png.
 //   USINAGE_E2E_URL=http://127.0.0.1:18080 USINAGE_E2E_SHOTS=/tmp/shots-sf node --test e2e/shopfloor.e2e.mjs
 /* global document */
@@ -322,4 +325,122 @@ step('h) the time clock and the week on a phone', async () => {
   await office.goto(`${BASE}/time/requests`);
   await office.getByTestId('time-requests').waitFor();
   await shot(office, '14-requests');
+});
+
+/** A desktop context signed in as `user` at `path`. */
+async function desk(user, path) {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+  const p = await ctx.newPage();
+  p.setDefaultTimeout(TIMEOUT);
+  p.on('pageerror', (e) => console.error(`[${user} page error] ${e.message}`));
+  await p.goto(`${BASE}${path}`);
+  await p.waitForURL((u) => u.pathname === '/login');
+  await login(p, user);
+  return { ctx, p };
+}
+
+step('i) the finished operation lists the offcuts it put back in stock, with their label', async () => {
+  const v = await apiGet(phone, `/shop-floor/operations/${state.opId}`);
+  await phone.goto(`${BASE}/operations/${state.opId}`);
+  await phone.getByTestId('operation-page').waitFor();
+  if ((v.offcuts ?? []).length === 0) {
+    assert.equal(await phone.getByTestId('op-offcuts').count(), 0, 'no offcut, no panel');
+    return;
+  }
+  const panel = phone.getByTestId('op-offcuts');
+  await panel.waitFor();
+  const first = v.offcuts[0];
+  assert.match(await panel.getByTestId(`offcut-${first.stock_id}`).innerText(), new RegExp(`Chute Ø${Number(first.diameter_mm)} × ${Number(first.length_mm)} mm`));
+  await panel.getByTestId('print-labels').waitFor();
+  await panel.scrollIntoViewIfNeeded();
+  await shot(phone, '15-offcuts');
+});
+
+step('j) the job shows real vs estimated per operation and the scrap cost', async () => {
+  const v = await apiGet(phone, `/shop-floor/operations/${state.opId}`);
+  await office.goto(`${BASE}/jobs/${v.job_id}`);
+  await office.getByTestId('job-detail').waitFor();
+  await office.getByTestId(`op-real-${state.opId}`).waitFor();
+  assert.match(await office.getByTestId(`op-real-${state.opId}`).innerText(), /^Réel .+ \/ prévu .+/);
+  assert.match(await office.getByTestId('job-real').innerText(), / \/ /);
+  await office.getByTestId('job-scrap-cost').waitFor();
+  assert.match(await office.getByTestId('job-scrap-cost').innerText(), /€/);
+  await office.getByTestId(`op-${state.opId}`).scrollIntoViewIfNeeded();
+  await shot(office, '16-job-followup');
+});
+
+step('k) the operator sends a suggestion; méthode marks it handled with a note', async () => {
+  await phone.goto(`${BASE}/operations/${state.opId}`);
+  await phone.getByTestId('action-comment').tap();
+  await phone.getByTestId('comment-sheet').waitFor();
+  await phone.getByTestId('comment-kind-amelioration').tap();
+  const text = `Prévoir une plaquette de tronçonnage neuve par barre (e2e ${Date.now()})`;
+  await phone.getByTestId('comment-text').fill(text);
+  const [resp] = await Promise.all([
+    phone.waitForResponse((r) => r.url().endsWith(`/shop-floor/operations/${state.opId}/comments`) && r.request().method() === 'POST'),
+    phone.getByTestId('comment-ok').tap(),
+  ]);
+  assert.equal(resp.status(), 201, `comment → ${resp.status()}`);
+  const { ctx, p } = await desk('methode', '/shop-floor/comments');
+  try {
+    await p.getByTestId('shop-comments').waitFor();
+    const card = p.locator('[data-testid^="comment-"]', { hasText: text }).first();
+    await card.waitFor();
+    assert.equal(await card.getByTestId('comment-op-link').getAttribute('href'), `/operations/${state.opId}`);
+    await shot(p, '17-comments-open');
+    await card.locator('[data-testid^="comment-handle-"]').click();
+    await p.getByTestId('handle-sheet').waitFor();
+    await p.getByTestId('handle-note').fill('Ajouté à la fiche méthode.');
+    await Promise.all([p.waitForResponse((r) => /\/shop-floor\/comments\/\d+\/handle$/.test(r.url()) && r.status() === 200), p.getByTestId('handle-ok').click()]);
+    await p.locator('[data-testid^="comment-"]', { hasText: text }).first().waitFor({ state: 'detached' });
+    await p.getByTestId('comments-tab-traite').click();
+    const done = p.locator('[data-testid^="comment-"]', { hasText: text }).first();
+    await done.getByTestId('comment-handled').waitFor();
+    assert.match(await done.innerText(), /Traitée par methode/);
+    assert.match(await done.innerText(), /Ajouté à la fiche méthode/);
+    // The menu entry is there for méthode.
+    await p.getByTestId('nav-shopfloor-comments').waitFor();
+    await shot(p, '18-comments-handled');
+  } finally {
+    await ctx.close();
+  }
+});
+
+step('l) qualité adds a scrap reason, renames it and deactivates it', async () => {
+  const { ctx, p } = await desk('qualite', '/shop-floor/reasons');
+  try {
+    await p.getByTestId('reasons-table').waitFor();
+    const code = `e2e_${Date.now() % 100000}`;
+    await p.getByTestId('input-code').fill('Pas Bon');
+    await p.getByTestId('input-label').fill('Bavure non conforme');
+    await p.getByTestId('reason-add-submit').click();
+    await p.locator('.field-error', { hasText: /minuscules/ }).waitFor();
+    await p.getByTestId('input-code').fill(code);
+    await p.getByTestId('reason-add-submit').click();
+    const row = p.getByTestId(`reason-${code}`);
+    await row.waitFor();
+    await row.locator('[data-testid^="reason-edit-"]').click();
+    await row.locator('[data-testid^="reason-label-input-"]').fill('Bavure hors spécification');
+    await row.locator('[data-testid^="reason-save-"]').click();
+    await row.getByText('Bavure hors spécification').waitFor();
+    await row.locator('[data-testid^="reason-toggle-"]').click();
+    await row.locator('[data-testid^="reason-state-"]', { hasText: 'Inactive' }).waitFor();
+    await p.getByTestId('nav-scrap-reasons').waitFor();
+    await shot(p, '19-reasons');
+  } finally {
+    await ctx.close();
+  }
+});
+
+step('m) an operator-only user lands on "Mes tâches"; the dashboard stays in the menu', async () => {
+  const { ctx, p } = await desk('operateur2', '/');
+  try {
+    await p.waitForURL((u) => u.pathname === '/shop-floor');
+    await p.getByTestId('shopfloor-tasks').waitFor();
+    await p.getByTestId('nav-dashboard').click();
+    await p.getByTestId('dashboard').waitFor();
+    assert.equal(new URL(p.url()).pathname, '/');
+  } finally {
+    await ctx.close();
+  }
 });

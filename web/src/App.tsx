@@ -46,6 +46,8 @@ const JobPage = lazy(() => import('./pages/jobs/JobPage').then((m) => ({ default
 const OperationPage = lazy(() => import('./pages/jobs/OperationPage').then((m) => ({ default: m.OperationPage })));
 const TasksPage = lazy(() => import('./pages/shopfloor/TasksPage').then((m) => ({ default: m.TasksPage })));
 const BoardPage = lazy(() => import('./pages/shopfloor/BoardPage').then((m) => ({ default: m.BoardPage })));
+const ReasonsPage = lazy(() => import('./pages/shopfloor/ReasonsPage').then((m) => ({ default: m.ReasonsPage })));
+const CommentsPage = lazy(() => import('./pages/shopfloor/CommentsPage').then((m) => ({ default: m.CommentsPage })));
 const TimePage = lazy(() => import('./pages/time/TimePage').then((m) => ({ default: m.TimePage })));
 const TimeRequestsPage = lazy(() => import('./pages/time/RequestsPage').then((m) => ({ default: m.RequestsPage })));
 const MethodSheetPage = lazy(() => import('./pages/method-sheets/MethodSheetPage').then((m) => ({ default: m.MethodSheetPage })));
@@ -119,6 +121,8 @@ export function AppRoutes() {
         <Route path="operations/:id" element={<Lazy><OperationPage /></Lazy>} />
         <Route path="shop-floor" element={<Lazy><TasksPage /></Lazy>} />
         <Route path="shop-floor/board" element={<Lazy><BoardPage /></Lazy>} />
+        <Route path="shop-floor/reasons" element={<Lazy><ReasonsPage /></Lazy>} />
+        <Route path="shop-floor/comments" element={<Lazy><CommentsPage /></Lazy>} />
         <Route path="time" element={<Lazy><TimePage /></Lazy>} />
         <Route path="time/requests" element={<Lazy><TimeRequestsPage /></Lazy>} />
         <Route path="method-sheets/:id" element={<Lazy><MethodSheetPage /></Lazy>} />

@@ -18,6 +18,8 @@ export interface NavChild {
   path: string;
   icon: string;
   testId: string;
+  /** A right the entry needs besides the module's read right (e.g. method_sheets:update). */
+  right?: { module: ModuleCode; action: ActionCode };
 }
 
 export interface ModuleDef {
@@ -42,7 +44,16 @@ export const MODULES: ModuleDef[] = [
   { code: 'invoicing', section: 'commercial', path: '/invoicing', built: false },
   { code: 'routings', section: 'production', path: '/jobs', built: true },
   // Method sheets are opened from an operation (job view, or the traveler's QR on the shop floor).
-  { code: 'method_sheets', section: 'production', path: '/scan', built: true },
+  // Méthode reads the operators' suggestions here.
+  {
+    code: 'method_sheets',
+    section: 'production',
+    path: '/scan',
+    built: true,
+    children: [
+      { labelKey: 'nav_sf.comments', path: '/shop-floor/comments', icon: 'pencil', testId: 'nav-shopfloor-comments', right: { module: 'method_sheets', action: 'update' } },
+    ],
+  },
   { code: 'programs', section: 'production', path: '/programs', built: false },
   { code: 'planning', section: 'production', path: '/planning', built: false },
   // "Atelier": the operator's tasks (/shop-floor, what the PWA opens), the office's live view and
@@ -82,7 +93,13 @@ export const MODULES: ModuleDef[] = [
   },
   { code: 'instruments', section: 'resources', path: '/instruments', built: true },
   { code: 'maintenance', section: 'resources', path: '/maintenance', built: false },
-  { code: 'quality', section: 'quality_hr', path: '/quality', built: false },
+  {
+    code: 'quality',
+    section: 'quality_hr',
+    path: '/quality',
+    built: false,
+    children: [{ labelKey: 'nav_sf.reasons', path: '/shop-floor/reasons', icon: 'alert', testId: 'nav-scrap-reasons' }],
+  },
   { code: 'hr', section: 'quality_hr', path: '/employees', built: true },
   { code: 'finance', section: 'steering', path: '/finance', built: false },
   { code: 'statistics', section: 'steering', path: '/statistics', built: false },
@@ -114,7 +131,12 @@ export function can(me: Pick<Me, 'permissions'> | null | undefined, module: stri
   return !!me?.permissions[module]?.includes(action);
 }
 
-/** Modules shown to this user: those with at least the read right, in menu order. */
+/**
+ * Modules shown to this user: those with at least the read right, in menu order, each with the
+ * children whose extra right the user has.
+ */
 export function visibleModules(me: Pick<Me, 'permissions'> | null | undefined): ModuleDef[] {
-  return MODULES.filter((m) => can(me, m.code, 'read'));
+  return MODULES.filter((m) => can(me, m.code, 'read')).map((m) =>
+    m.children?.some((c) => c.right) ? { ...m, children: m.children.filter((c) => !c.right || can(me, c.right.module, c.right.action)) } : m,
+  );
 }

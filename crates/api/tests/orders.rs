@@ -444,4 +444,20 @@ on_all_backends! {
         assert_eq!(j["status"], "annule");
         app
     }
+
+    async fn numbers_keep_counting_past_9999(app) {
+        let app = app.with_demo().await;
+        let sales = app.login("commercial").await;
+        let client = first_id(&app, &sales, "/api/v1/clients?q=Hydrol").await;
+        let body = json!({"client_id": client, "lines": [{"designation": "Plaque", "quantity": 1, "unit_price": "10"}]});
+        let first = app.post("/api/v1/orders", &sales, body.clone()).await.json();
+        let number = first["number"].as_str().unwrap().to_string();
+        let prefix = &number[..number.rfind('-').unwrap() + 1];
+        app.exec(&format!("UPDATE orders SET number = '{prefix}9999' WHERE id = {}", first["id"])).await;
+        let a = app.post("/api/v1/orders", &sales, body.clone()).await.json();
+        assert_eq!(a["number"].as_str().unwrap(), format!("{prefix}10000"));
+        let b = app.post("/api/v1/orders", &sales, body).await.json();
+        assert_eq!(b["number"].as_str().unwrap(), format!("{prefix}10001"));
+        app
+    }
 }

@@ -162,6 +162,17 @@ on_all_backends! {
         // gets 20 min + 30 min shared; its labour is between 35 and 50 min.
         let measured = num(&v["measured_min"]);
         assert!(measured > 34.0 && measured < 50.5, "{measured}");
+        // The offcuts it put back in stock, for their labels.
+        let lengths: Vec<&str> = v["offcuts"].as_array().unwrap().iter().map(|o| o["length_mm"].as_str().unwrap()).collect();
+        assert_eq!(lengths, ["1969", "497"]);
+        // Real vs estimated and the scrap cost reach the job.
+        let j = app.get(&format!("/api/v1/jobs/{}", job["id"]), &chef).await.json();
+        assert_eq!(j["operations"][0]["actual_min"], v["measured_min"]);
+        assert_eq!(j["operations"][0]["qty_good"], 49);
+        assert_eq!(j["actual_min"], v["measured_min"]);
+        assert_eq!(j["estimated_done_min"], v["estimated_min"]);
+        assert_eq!(j["scrap_cost"], v["scrap_cost"]);
+        assert!(num(&j["estimated_min"]) > num(&j["estimated_done_min"]));
         // The offcut was used first for the 30 pieces: 1969 − 2 − 30 × 49 = 497 mm left.
         let stock = app.get("/api/v1/material-stock?per_page=500", &chef).await.json();
         let second = stock["items"].as_array().unwrap().iter().find(|s| s["parent_id"] == offcut["id"]).expect("second offcut").clone();
@@ -242,6 +253,30 @@ on_all_backends! {
         assert_eq!(v["instruments_checked"][0]["code"], "I01");
         assert_eq!(app.count(&format!("instrument_uses WHERE operation_id = {control}")).await, 1);
         app.post(&format!("/api/v1/shop-floor/operations/{control}/instrument-check"), &chef, json!({})).await.problem(422, "validation");
+        // The scrap reasons are qualité's list: an operator reads it but does not change it.
+        let qual = app.login("qualite").await;
+        app.post("/api/v1/shop-floor/scrap-reasons", &op, json!({"code": "bavure", "label": "Bavure"})).await.problem(403, "forbidden");
+        let r = app.post("/api/v1/shop-floor/scrap-reasons", &qual, json!({"code": "bavure", "label": "Bavure non reprise"})).await;
+        r.assert(201);
+        let reason = r.json();
+        let e = app.post("/api/v1/shop-floor/scrap-reasons", &qual, json!({"code": "bavure", "label": "x"})).await.problem(422, "validation");
+        assert_eq!(e["errors"][0]["field"], "code");
+        app.post("/api/v1/shop-floor/scrap-reasons", &qual, json!({"code": "Bavure!", "label": "x"})).await.problem(422, "validation");
+        let r = app.patch(&format!("/api/v1/shop-floor/scrap-reasons/{}", reason["id"]), &qual, json!({"active": false, "version": reason["version"]})).await;
+        r.assert(200);
+        // A disabled reason is refused on the floor.
+        let e = app.post(&format!("/api/v1/shop-floor/operations/{control}/report"), &chef, json!({"good": 1, "scrap": 1, "scrap_reason": "bavure"})).await.problem(422, "validation");
+        assert_eq!(e["errors"][0]["field"], "scrap_reason");
+        // A suggestion reaches méthode, who handles it once.
+        let methode = app.login("methode").await;
+        let c = app.post(&format!("/api/v1/shop-floor/operations/{control}/comments"), &chef, json!({"kind": "amelioration", "text": "Gabarit de contrôle à prévoir"})).await;
+        c.assert(201);
+        let id = c.json()["id"].as_i64().unwrap();
+        app.get("/api/v1/shop-floor/comments", &op).await.problem(403, "forbidden");
+        let h = app.post(&format!("/api/v1/shop-floor/comments/{id}/handle"), &methode, json!({"note": "Gabarit commandé"})).await.json();
+        assert_eq!(h["status"], "traite");
+        assert_eq!(h["handled_by"], "methode");
+        app.post(&format!("/api/v1/shop-floor/comments/{id}/handle"), &methode, json!({})).await.problem(409, "already_handled");
         app
     }
 

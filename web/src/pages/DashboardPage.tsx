@@ -1,5 +1,6 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useMe } from '../auth/AuthContext';
 import { useInfo } from '../components/AppShell';
 import { Icon } from '../components/Icon';
@@ -29,6 +30,29 @@ function Tile({ to, icon, label, state, soon, testId }: TileProps) {
   );
 }
 
+/** Only the operator role: the app opens on "Mes tâches" (/shop-floor) instead of the dashboard. */
+export function isOperatorOnly(roles: readonly string[] | null | undefined): boolean {
+  return !!roles && roles.length > 0 && roles.every((r) => r === 'operateur');
+}
+
+// The user the operator landing was done for in this page load: afterwards the menu's
+// "Tableau de bord" shows the dashboard (a reload or a new login lands on the tasks again).
+let landedFor: number | null = null;
+
+/** For tests: forget the landing done. */
+export function resetOperatorLanding() {
+  landedFor = null;
+}
+
+function OperatorLanding({ userId }: { userId: number }) {
+  const navigate = useNavigate();
+  useEffect(() => {
+    landedFor = userId;
+    void navigate('/shop-floor', { replace: true });
+  }, [navigate, userId]);
+  return null;
+}
+
 export function DashboardPage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -38,6 +62,7 @@ export function DashboardPage() {
   const ok = t('dashboard.available');
   const built = mods.filter((m) => m.built && m.code !== 'system');
   const planned = mods.filter((m) => !m.built);
+  if (isOperatorOnly(me.roles) && landedFor !== me.id) return <OperatorLanding userId={me.id} />;
   return (
     <div className="page" data-testid="dashboard">
       <PageHeader crumbs={[{ label: t('nav.dashboard') }]} />

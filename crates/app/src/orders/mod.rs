@@ -282,6 +282,12 @@ macro_rules! next_number {
         let prefix = format!("{}-{}-", $kind, $year);
         let last = $entity::Entity::find()
             .filter($entity::Column::Number.starts_with(&prefix))
+            // Longest first: "…-10000" after "…-9999" (text order alone puts it before).
+            .order_by_desc(sea_orm::sea_query::Expr::expr(
+                sea_orm::sea_query::Func::char_length(sea_orm::sea_query::Expr::col(
+                    $entity::Column::Number,
+                )),
+            ))
             .order_by_desc($entity::Column::Number)
             .one($db)
             .await?;

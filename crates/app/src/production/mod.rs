@@ -17,6 +17,7 @@ use crate::error::{AppError, Kind, Validator};
 use crate::listing::{ListQuery, Page, fetch_page};
 use crate::rights::{Action, Module};
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -186,6 +187,15 @@ pub struct OperationView {
     pub status: String,
     pub status_label: String,
     pub method_sheet: Option<MethodSheetRef>,
+    /// Good / scrapped parts declared on the shop floor.
+    pub qty_good: i32,
+    pub qty_scrap: i32,
+    /// Real labour minutes once finished (measured, or the approved declaration).
+    pub actual_min: Option<String>,
+    /// `mesure`, `en_attente`, `approuve`, `refuse`.
+    pub time_status: Option<String>,
+    /// Scrap cost at this operation (€ HT).
+    pub scrap_cost: String,
     /// What a phone opens when the operation's QR is scanned.
     pub scan_url: String,
     pub version: i32,
@@ -235,6 +245,13 @@ pub struct JobView {
     pub has_drawing: bool,
     pub certified_material: bool,
     pub control_sheet: bool,
+    /// Estimated minutes of the whole routing (setup + run × quantity).
+    pub estimated_min: String,
+    /// Real minutes of the finished operations, and the estimate of those same operations.
+    pub actual_min: String,
+    pub estimated_done_min: String,
+    /// Cost of the parts scrapped on the shop floor (€ HT).
+    pub scrap_cost: String,
     pub operations: Vec<OperationView>,
 }
 
@@ -454,6 +471,12 @@ pub async fn get(db: &Db, ctx: &Ctx, id: i64, english: bool) -> Result<JobView, 
     view(&db.conn, ctx, &j, english).await
 }
 
+fn cents_to_euros(c: i64) -> String {
+    (Decimal::from(c) / Decimal::from(100))
+        .round_dp(2)
+        .to_string()
+}
+
 /// Can this person change this job's routing now?
 pub fn can_edit_routing(ctx: &Ctx, j: &job::Model) -> bool {
     let right = ctx.require(Module::Routings, Action::Update).is_ok();
@@ -523,6 +546,11 @@ pub(crate) fn op_view(
             version: s.version,
             missing_count: method_sheets::missing_of_json(&s.content).len(),
         }),
+        qty_good: o.qty_good,
+        qty_scrap: o.qty_scrap,
+        actual_min: o.actual_min.clone(),
+        time_status: o.time_status.clone(),
+        scrap_cost: cents_to_euros(o.scrap_cost_cents),
         scan_url: format!("/operations/{}", o.id),
         version: o.version,
     }
@@ -612,7 +640,20 @@ pub(crate) async fn view<C: ConnectionTrait>(
             ));
         }
     }
+    let dec = |s: &str| crate::units::parse_decimal(s).unwrap_or_default();
+    let estimate =
+        |o: &job_operation::Model| dec(&o.setup_min) + dec(&o.run_min) * Decimal::from(j.quantity);
+    let done: Vec<&job_operation::Model> = ops.iter().filter(|o| o.actual_min.is_some()).collect();
+    let round = |d: Decimal| d.round_dp(2).normalize().to_string();
     Ok(JobView {
+        estimated_min: round(ops.iter().map(estimate).sum()),
+        actual_min: round(
+            done.iter()
+                .map(|o| dec(o.actual_min.as_deref().unwrap_or("0")))
+                .sum(),
+        ),
+        estimated_done_min: round(done.iter().copied().map(estimate).sum()),
+        scrap_cost: cents_to_euros(ops.iter().map(|o| o.scrap_cost_cents).sum()),
         summary,
         order_line_id: j.order_line_id,
         revision: line.as_ref().and_then(|l| l.revision.clone()),

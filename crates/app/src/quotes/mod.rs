@@ -194,6 +194,12 @@ async fn next_number<C: ConnectionTrait>(db: &C, year: i32) -> Result<String, Ap
     let prefix = format!("DV-{year}-");
     let last = quote::Entity::find()
         .filter(quote::Column::Number.starts_with(&prefix))
+        // Longest first: "…-10000" after "…-9999" (text order alone puts it before).
+        .order_by_desc(sea_orm::sea_query::Expr::expr(
+            sea_orm::sea_query::Func::char_length(sea_orm::sea_query::Expr::col(
+                quote::Column::Number,
+            )),
+        ))
         .order_by_desc(quote::Column::Number)
         .one(db)
         .await?;

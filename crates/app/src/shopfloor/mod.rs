@@ -28,8 +28,8 @@ use std::collections::{BTreeSet, HashMap};
 use usinage_engines::shopfloor::{flow, labor};
 use usinage_store::Db;
 use usinage_store::entities::{
-    instrument, instrument_use, job, job_operation, machine, order, order_line, partner,
-    time_entry, user,
+    instrument, instrument_use, job, job_operation, machine, material_movement, material_stock,
+    order, order_line, partner, time_entry, user,
 };
 
 pub const PAUSE_REASONS: CodeLabels = &[
@@ -161,6 +161,14 @@ pub struct InstrumentChecked {
     pub at: DateTime<Utc>,
 }
 
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OffcutView {
+    pub stock_id: i64,
+    pub length_mm: String,
+    pub diameter_mm: String,
+    pub location_id: Option<i64>,
+}
+
 /// What an operator sees of an operation on the floor.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FloorOperationView {
@@ -206,6 +214,8 @@ pub struct FloorOperationView {
     pub is_control: bool,
     pub debit: Option<DebitInfo>,
     pub instruments_checked: Vec<InstrumentChecked>,
+    /// Offcuts this operation put back in stock (labels to print: entity `material-stock`).
+    pub offcuts: Vec<OffcutView>,
     pub tool_changes: i32,
     /// Scrap cost of this operation (€ HT, e.g. "12.40").
     pub scrap_cost: String,
@@ -638,7 +648,33 @@ pub(crate) async fn view(
             .collect()
     };
     let scrap_reasons = reasons::active(conn).await?;
+    let offcut_ids: Vec<i64> = material_movement::Entity::find()
+        .filter(material_movement::Column::OperationId.eq(op.id))
+        .filter(material_movement::Column::Kind.eq("chute"))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| m.stock_id)
+        .collect();
+    let offcuts = if offcut_ids.is_empty() {
+        Vec::new()
+    } else {
+        material_stock::Entity::find()
+            .filter(material_stock::Column::Id.is_in(offcut_ids))
+            .order_by_asc(material_stock::Column::Id)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|s| OffcutView {
+                stock_id: s.id,
+                length_mm: s.length_mm,
+                diameter_mm: s.diameter_mm,
+                location_id: s.location_id,
+            })
+            .collect()
+    };
     Ok(FloorOperationView {
+        offcuts,
         job_id: l.job.id,
         job_number: l.job.number.clone(),
         job_status: l.job.status.clone(),

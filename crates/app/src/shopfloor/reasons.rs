@@ -117,7 +117,9 @@ pub async fn create_reason(
     ctx: &Ctx,
     i: ReasonInput,
 ) -> Result<ScrapReasonView, AppError> {
-    ctx.require(Module::Quality, Action::Create)?;
+    // Managing the list is quality:update (qualité, chef d'atelier, direction); operators have
+    // quality:create to declare non-conformities, not to change the list.
+    ctx.require(Module::Quality, Action::Update)?;
     let mut v = Validator::default();
     let code = match i.code.as_deref().map(str::trim) {
         Some(c)

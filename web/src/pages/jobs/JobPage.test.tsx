@@ -5,7 +5,7 @@ import { setTokens } from '../../api/client';
 import { RequireAuth } from '../../auth/AuthContext';
 import { ALL, fakeApi, meWith } from '../../test/fakeApi';
 import { json, renderApp } from '../../test/utils';
-import { DIFF, JOB, OPS } from './fixtures';
+import { DIFF, JOB, JOB_RUNNING, OPS } from './fixtures';
 import { JobPage } from './JobPage';
 import type { Job } from './types';
 
@@ -49,6 +49,42 @@ function render() {
 const order = () => Array.from(screen.getByTestId('operations').querySelectorAll('[data-testid^="op-pos-"]')).map((e) => e.textContent);
 
 describe('JobPage', () => {
+  it('follows the shop floor: real vs estimated per operation and for the job, parts, scrap cost, pending time', async () => {
+    fakeApi(ME, { ...side, 'GET /jobs/21': () => json(200, JOB_RUNNING) });
+    render();
+    await screen.findByTestId('operations');
+    // Débit: 1 h 05 for 49 min planned, over the estimate.
+    const debit = screen.getByTestId('op-real-101');
+    expect(debit.textContent).toBe('Réel 1 h 05 / prévu 49 min');
+    expect(debit.getAttribute('data-over')).toBe('true');
+    // Turning: 3 h 20 for 3 h 34, under; its declared time waits for the chef d'atelier.
+    expect(screen.getByTestId('op-real-102').textContent).toBe('Réel 3 h 20 / prévu 3 h 34');
+    expect(screen.getByTestId('op-real-102').getAttribute('data-over')).toBeNull();
+    expect(screen.getByTestId('op-time-status-102').textContent).toBe('Temps déclaré à valider');
+    expect(screen.queryByTestId('op-time-status-101')).toBeNull();
+    expect(screen.getByTestId('op-qty-101').textContent).toBe('Bonnes : 26 · Rebut : 0');
+    expect(screen.getByTestId('op-qty-102').textContent).toMatch(/^Bonnes : 24 · Rebut : 1 · Coût du rebut : 12,40\s€$/);
+    // Not started: nothing to show.
+    expect(screen.queryByTestId('op-real-103')).toBeNull();
+    expect(screen.queryByTestId('op-qty-103')).toBeNull();
+    // Job summary.
+    expect(screen.getByTestId('job-real').textContent).toBe('4 h 25 / 4 h 23');
+    expect(screen.getByTestId('job-real').getAttribute('data-over')).toBe('true');
+    expect(screen.getByTestId('job-estimated').textContent).toBe('5 h 03');
+    expect(screen.getByTestId('job-scrap-cost').textContent).toMatch(/^12,40\s€$/);
+    expect(screen.getByText('Temps réel / prévu (opérations terminées)')).toBeTruthy();
+    expect(screen.getByText('Coût des rebuts')).toBeTruthy();
+  });
+
+  it('shows no shop-floor figures on a draft job', async () => {
+    fakeApi(ME, { ...side, 'GET /jobs/21': () => json(200, { ...JOB, estimated_min: '303', actual_min: '0', estimated_done_min: '0', scrap_cost: '0' }) });
+    render();
+    await screen.findByTestId('operations');
+    expect(screen.getByTestId('job-real').textContent).toBe('Aucune opération terminée');
+    expect(screen.queryByTestId('job-scrap-cost')).toBeNull();
+    expect(screen.queryByTestId('op-real-101')).toBeNull();
+  });
+
   it('shows the job header: OF number, part, débit, critical banner, warnings', async () => {
     fakeApi(ME, { ...side, 'GET /jobs/21': () => json(200, JOB) });
     render();

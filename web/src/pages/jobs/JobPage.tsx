@@ -22,6 +22,7 @@ import { useFormat } from '../../lib/useFormat';
 import { can } from '../../modules';
 import { DownloadButton, JobStatusBadge, RecordStatusBar, useHistoryDisplay, Warnings } from '../orders/components';
 import { useBlobUrl } from '../quotes/components';
+import { formatDuration } from '../shopfloor/logic';
 import {
   diffCounts,
   diffValue,
@@ -73,6 +74,31 @@ function fieldMessages(e: unknown, field: string): string[] {
   if (!isApiError(e)) return [];
   const mine = e.errors.filter((x) => x.field === field || x.field.startsWith(`${field}.`) || x.field.startsWith(`${field}[`)).map((x) => x.message);
   return mine;
+}
+
+/** Real minutes above a positive estimate (shown in the danger colour). */
+function isOver(real: string | number | null | undefined, estimated: string | number | null | undefined): boolean {
+  const r = Number(real);
+  const e = Number(estimated);
+  return real != null && estimated != null && Number.isFinite(r) && Number.isFinite(e) && e > 0 && r > e;
+}
+
+const OVER_STYLE = { color: 'var(--c-danger)', fontWeight: 600 } as const;
+
+/** Good / scrap parts, scrap cost and the pending declared-time badge of an operation. */
+function OperationProgress({ op }: { op: Operation }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const good = op.qty_good ?? 0;
+  const scrap = op.qty_scrap ?? 0;
+  const cost = Number(op.scrap_cost ?? 0);
+  if (good === 0 && scrap === 0) return null;
+  return (
+    <div className="small j-op-qty" data-testid={`op-qty-${op.id}`}>
+      {t('followup.qty', { good: f.number(good), scrap: f.number(scrap) })}
+      {cost > 0 && <span className="muted"> · {t('followup.scrap_cost_op', { cost: f.money(op.scrap_cost) })}</span>}
+    </div>
+  );
 }
 
 // ---- one operation ---------------------------------------------------------------------------
@@ -300,7 +326,13 @@ function OperationRow({
           <span className={`j-proc j-proc-${op.process}`}>{op.process_label}</span>
           <strong>{op.label}</strong>
           {op.status && op.status !== 'a_faire' && op.status_label && <span className="status-badge">{op.status_label}</span>}
+          {op.time_status === 'en_attente' && (
+            <span className="badge badge-warn" title={t('shopfloor.time_status.en_attente')} data-testid={`op-time-status-${op.id}`}>
+              {t('followup.time_pending')}
+            </span>
+          )}
         </div>
+        <OperationProgress op={op} />
         {op.description && <div className="small muted j-op-desc">{op.description}</div>}
         {(op.tools.length > 0 || op.instruments.length > 0) && (
           <div className="j-chips">
@@ -386,6 +418,11 @@ function OperationRow({
         <div className="small j-total" data-testid={`op-total-${op.id}`}>
           {t('jobs.total_for', { qty: f.number(job.quantity), d: durationText(Number(op.total_min), f.lang) })}
         </div>
+        {op.actual_min != null && (
+          <div className="small j-total" style={isOver(op.actual_min, op.total_min) ? OVER_STYLE : undefined} data-testid={`op-real-${op.id}`} data-over={isOver(op.actual_min, op.total_min) || undefined}>
+            {t('followup.real_vs_est', { real: formatDuration(op.actual_min), est: formatDuration(op.total_min) })}
+          </div>
+        )}
         {timeError && <div className="field-error">{timeError}</div>}
       </div>
       <div className="j-op-links">
@@ -956,6 +993,28 @@ function JobDetail({ job, onJob }: { job: Job; onJob: (j: Job) => void }) {
                     <dt>{t('jobs.due_date')}</dt>
                     <dd>{job.due_date ? f.date(job.due_date) : '—'}</dd>
                   </div>
+                  {job.estimated_min != null && (
+                    <div>
+                      <dt>{t('followup.job_estimated')}</dt>
+                      <dd data-testid="job-estimated">{formatDuration(job.estimated_min)}</dd>
+                    </div>
+                  )}
+                  {job.actual_min != null && (
+                    <div>
+                      <dt>{t('followup.job_real')}</dt>
+                      <dd data-testid="job-real" style={isOver(job.actual_min, job.estimated_done_min) ? OVER_STYLE : undefined} data-over={isOver(job.actual_min, job.estimated_done_min) || undefined}>
+                        {job.operations.some((o) => o.actual_min != null) || Number(job.actual_min) > 0
+                          ? t('followup.job_real_value', { real: formatDuration(job.actual_min), est: formatDuration(job.estimated_done_min ?? 0) })
+                          : t('followup.job_none_done')}
+                      </dd>
+                    </div>
+                  )}
+                  {job.scrap_cost != null && (Number(job.scrap_cost) > 0 || job.status === 'en_cours' || job.status === 'termine') && (
+                    <div>
+                      <dt>{t('followup.job_scrap_cost')}</dt>
+                      <dd data-testid="job-scrap-cost">{f.money(job.scrap_cost)}</dd>
+                    </div>
+                  )}
                   <div>
                     <dt>{t('jobs.routing_status')}</dt>
                     <dd data-testid="routing-validated">

@@ -95,3 +95,29 @@ export const DIFF: RoutingDiff = {
     { kind: 'supprimee', position: 50, label: 'Ébavurage', fields: [] },
   ],
 };
+
+/**
+ * The same job on the shop floor: the débit finished over its estimate (1 h 05 for 49 min), the
+ * turning finished with a declared time waiting for the chef d'atelier and one scrapped part.
+ */
+export const JOB_RUNNING: Job = {
+  ...JOB,
+  status: 'en_cours',
+  status_label: 'En cours',
+  routing_validated_by: 'Sandrine Bessenay',
+  routing_validated_at: '2026-11-26T09:00:00Z',
+  can_edit_routing: false,
+  can_validate_routing: false,
+  transitions: [],
+  warnings: [],
+  estimated_min: '303',
+  actual_min: '265',
+  estimated_done_min: '263',
+  scrap_cost: '12.4',
+  operations: [
+    { ...OPS[0], status: 'termine', status_label: 'Terminée', qty_good: 26, qty_scrap: 0, actual_min: '65', time_status: 'mesure', scrap_cost: '0' },
+    { ...OPS[1], status: 'termine', status_label: 'Terminée', qty_good: 24, qty_scrap: 1, actual_min: '200', time_status: 'en_attente', scrap_cost: '12.4' },
+    { ...OPS[2], qty_good: 0, qty_scrap: 0, actual_min: null, time_status: null, scrap_cost: '0' },
+    { ...OPS[3], qty_good: 0, qty_scrap: 0, actual_min: null, time_status: null, scrap_cost: '0' },
+  ],
+};

@@ -98,6 +98,16 @@ export interface Operation {
   method_sheet: { id: number; version: number; missing_count: number } | null;
   scan_url: string | null;
   version: number;
+  // Shop-floor follow-up (docs/shop-floor.md); optional so older payloads and mocks still type.
+  /** Good / scrapped parts declared on the shop floor. */
+  qty_good?: number;
+  qty_scrap?: number;
+  /** Real labour minutes once finished (measured, or the approved declaration), decimal string. */
+  actual_min?: Dec | null;
+  /** `mesure`, `en_attente` (declared time waiting for the chef d'atelier), `approuve`, `refuse`. */
+  time_status?: 'mesure' | 'en_attente' | 'approuve' | 'refuse' | null;
+  /** Scrap cost at this operation, € HT as a decimal string. */
+  scrap_cost?: Dec;
 }
 
 export interface JobTransition {
@@ -122,6 +132,13 @@ export interface Job extends JobSummary {
   has_drawing: boolean;
   certified_material?: boolean;
   control_sheet?: boolean;
+  /** Estimated minutes of the whole routing (setup + run × quantity). */
+  estimated_min?: Dec;
+  /** Real minutes of the finished operations, and the estimate of those same operations. */
+  actual_min?: Dec;
+  estimated_done_min?: Dec;
+  /** Cost of the parts scrapped on the shop floor, € HT as a decimal string. */
+  scrap_cost?: Dec;
   operations: Operation[];
 }
 

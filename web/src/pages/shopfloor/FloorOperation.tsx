@@ -5,11 +5,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Icon } from '../../components/Icon';
+import { LabelPrintButton } from '../../components/LabelPrintButton';
 import { PageHeader } from '../../components/PageHeader';
+import { useFormat } from '../../lib/useFormat';
 import { PHONE_QUERY } from '../../lib/useMediaQuery';
 import { can as canDo } from '../../modules';
 import { QueueBanner, StatusChip, useFloorAction, useQueueRunner } from './components';
@@ -17,6 +20,37 @@ import { formatDuration, ratioPct, visibleActions, type ActionKind } from './log
 import { OperationCrumbs, RoutingInfo } from './RoutingInfo';
 import { BrokenToolSheet, CommentSheet, InstrumentSheet, PauseSheet, QuantitySheet, SawPlanPanel, Sessions } from './sheets';
 import type { Can, FloorOperationView } from './types';
+
+/** An offcut the operation put back in stock (FloorOperationView.offcuts). */
+interface Offcut {
+  stock_id: number;
+  length_mm: string | number;
+  diameter_mm: string | number;
+  location_id: number | null;
+}
+
+/** The offcuts a finished débit put back in stock, with their labels to print. */
+function OffcutsPanel({ offcuts }: { offcuts: Offcut[] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <section className="panel" data-testid="op-offcuts">
+      <h3 className="panel-title">{t('followup.offcuts_title')}</h3>
+      <ul className="sf-sessions">
+        {offcuts.map((o) => (
+          <li key={o.stock_id} data-testid={`offcut-${o.stock_id}`}>
+            <strong>{t('followup.offcut_line', { d: f.number(o.diameter_mm), len: f.number(o.length_mm) })}</strong>
+            <Link to={`/material-stock/${o.stock_id}`} className="small mono">
+              #{o.stock_id}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <p className="small sf-muted">{t('followup.offcuts_hint')}</p>
+      <LabelPrintButton entity="material-stock" ids={offcuts.map((o) => o.stock_id)} />
+    </section>
+  );
+}
 
 type SheetKind = 'pause' | 'report' | 'finish' | 'instrument' | 'broken' | 'comment' | null;
 
@@ -78,6 +112,8 @@ export function FloorOperation({ id }: { id: string }) {
   const est = Number(v.estimated_min ?? 0);
   const real = v.actual_min ?? v.measured_min;
   const ratio = ratioPct(real, v.estimated_min);
+  // Sent by the server since the offcut follow-up; absent from older payloads.
+  const offcuts = (v as FloorOperationView & { offcuts?: Offcut[] }).offcuts ?? [];
 
   return (
     <div className="page sf-page j-opage" data-testid="operation-page">
@@ -150,6 +186,8 @@ export function FloorOperation({ id }: { id: string }) {
       )}
 
       {v.is_debit && v.status !== 'termine' && <SawPlanPanel id={id} />}
+
+      {offcuts.length > 0 && <OffcutsPanel offcuts={offcuts} />}
 
       {v.is_control && (
         <section className="panel" data-testid="op-instruments">
