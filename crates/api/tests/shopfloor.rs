@@ -189,8 +189,11 @@ on_all_backends! {
         let c = app.get("/api/v1/shop-floor/comments", &methode).await.json();
         assert_eq!(c[0]["text"], "Prévoir une plaquette de finition");
         assert_eq!(app.count(&format!("material_movements WHERE operation_id = {turning}")).await, 4);
-        // Finished: nothing more.
+        // Finished: nothing more, on the floor or in the routing.
         app.post(&format!("/api/v1/shop-floor/operations/{turning}/start"), &op, json!({})).await.problem(409, "operation_finished");
+        let done = app.get(&format!("/api/v1/job-operations/{turning}"), &chef).await.json();
+        app.patch(&format!("/api/v1/job-operations/{turning}"), &chef, json!({"run_min": "2", "version": done["operation"]["version"]})).await.problem(409, "operation_finished");
+        app.request(Method::DELETE, &format!("/api/v1/job-operations/{turning}"), Some(&chef), None, &[]).await.problem(409, "operation_started");
         // The office view shows the deburring bench's operator at work.
         let b = app.get("/api/v1/shop-floor/board", &chef).await.json();
         let kevin = b["operators"].as_array().unwrap().iter().find(|o| o["name"] == "Kévin Dumas").unwrap().clone();

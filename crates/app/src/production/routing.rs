@@ -553,6 +553,21 @@ pub async fn update_operation(
     if cur.version != version {
         return Err(AppError::stale_version());
     }
+    if cur.status == "termine" {
+        // What was done on the floor (machine, times, quantities) stays as recorded.
+        return Err(AppError::new(
+            Kind::Conflict,
+            "operation_finished",
+            format!(
+                "L'opération {} est terminée : elle ne peut plus être modifiée.",
+                cur.position
+            ),
+            format!(
+                "Operation {} is finished: it can no longer be changed.",
+                cur.position
+            ),
+        ));
+    }
     let process = c.process.clone().unwrap_or_else(|| cur.process.clone());
     let mut am: job_operation::ActiveModel = cur.clone().into();
     if c.process.is_some() {
