@@ -17,7 +17,7 @@ use crate::crm::{CodeLabels, label_of};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Kind, Validator};
 use crate::rights::{Action, Module, RowScope};
-use crate::shopfloor::{idempotency, is_supervisor};
+use crate::shopfloor::{employee_of, idempotency, is_supervisor};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -30,7 +30,7 @@ use std::str::FromStr;
 use usinage_documents::time::{ParisTz, fr_datetime};
 use usinage_engines::shopfloor::working_time::{self, DayWork, Limits, Warning};
 use usinage_store::Db;
-use usinage_store::entities::{employee, job, job_operation, time_entry, user};
+use usinage_store::entities::{job, job_operation, time_entry, user};
 
 pub const KINDS: CodeLabels = &[
     ("presence", "Présence", "Presence"),
@@ -643,14 +643,6 @@ pub async fn clock_status(db: &Db, ctx: &Ctx, english: bool) -> Result<ClockView
     ctx.require(Module::TimeTracking, Action::Read)?;
     let me = actor(ctx)?;
     clock_view(&db.conn, me, crate::paris_today(), english).await
-}
-
-async fn employee_of<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Option<i64>, AppError> {
-    Ok(employee::Entity::find()
-        .filter(employee::Column::UserId.eq(user_id))
-        .one(db)
-        .await?
-        .map(|e| e.id))
 }
 
 /// Serialises the writers of one person's time on PostgreSQL (SQLite writers already are).

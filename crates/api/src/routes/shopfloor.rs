@@ -39,14 +39,18 @@ pub fn idempotency_key(h: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-fn floor_response(v: FloorOperationView) -> Response {
-    let replayed = v.replayed;
-    let mut r = Json(v).into_response();
+/// Marks the answer to a replayed request (same `Idempotency-Key`: nothing was changed).
+pub fn mark_replayed(mut res: Response, replayed: bool) -> Response {
     if replayed {
-        r.headers_mut()
+        res.headers_mut()
             .insert(REPLAYED.clone(), HeaderValue::from_static("true"));
     }
-    r
+    res
+}
+
+fn floor_response(v: FloorOperationView) -> Response {
+    let replayed = v.replayed;
+    mark_replayed(Json(v).into_response(), replayed)
 }
 
 async fn run(
@@ -193,12 +197,7 @@ pub async fn broken_tool(
     let key = idempotency_key(&headers);
     let r = broken_tool::declare(&s.db, &ctx, &s.bus, id, i, key.as_deref(), lang.english).await?;
     let replayed = r.operation.replayed;
-    let mut resp = Json(r).into_response();
-    if replayed {
-        resp.headers_mut()
-            .insert(REPLAYED.clone(), HeaderValue::from_static("true"));
-    }
-    Ok(resp)
+    Ok(mark_replayed(Json(r).into_response(), replayed))
 }
 
 #[utoipa::path(post, path = "/api/v1/shop-floor/operations/{id}/comments", tag = "shop_floor", security(("bearer" = [])), params(("id" = i64, Path)), request_body = CommentInput,

@@ -2,27 +2,19 @@
 //! d'atelier decides, weekly timesheet. See `docs/time-tracking.md`; rules in
 //! `usinage_app::timeclock`.
 
-use super::shopfloor::{REPLAYED, idempotency_key};
+use super::shopfloor::{idempotency_key, mark_replayed};
 use crate::AppState;
 use crate::extract::{ApiJson, ApiQuery, Auth, Id, Lang};
 use crate::problem::{ApiResult, Problem};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use usinage_app::shopfloor::events::FloorEvent;
 use usinage_app::timeclock::{
     self, ClockInput, ClockView, Decision, EntryFilter, EntryInput, RequestFilter, TimeEntryView,
     TimesheetQuery, TimesheetView,
 };
-
-fn mark_replayed(mut res: Response, replayed: bool) -> Response {
-    if replayed {
-        res.headers_mut()
-            .insert(REPLAYED.clone(), HeaderValue::from_static("true"));
-    }
-    res
-}
 
 #[utoipa::path(get, path = "/api/v1/time/clock", tag = "time", security(("bearer" = [])),
     responses((status = 200, body = ClockView, description = "Am I clocked in, since when, today's and this week's minutes"), (status = 401, body = Problem), (status = 403, body = Problem)))]

@@ -471,12 +471,6 @@ pub async fn get(db: &Db, ctx: &Ctx, id: i64, english: bool) -> Result<JobView, 
     view(&db.conn, ctx, &j, english).await
 }
 
-fn cents_to_euros(c: i64) -> String {
-    (Decimal::from(c) / Decimal::from(100))
-        .round_dp(2)
-        .to_string()
-}
-
 /// Can this person change this job's routing now?
 pub fn can_edit_routing(ctx: &Ctx, j: &job::Model) -> bool {
     let right = ctx.require(Module::Routings, Action::Update).is_ok();
@@ -550,7 +544,7 @@ pub(crate) fn op_view(
         qty_scrap: o.qty_scrap,
         actual_min: o.actual_min.clone(),
         time_status: o.time_status.clone(),
-        scrap_cost: cents_to_euros(o.scrap_cost_cents),
+        scrap_cost: crate::units::cents_to_string(o.scrap_cost_cents),
         scan_url: format!("/operations/{}", o.id),
         version: o.version,
     }
@@ -653,7 +647,7 @@ pub(crate) async fn view<C: ConnectionTrait>(
                 .sum(),
         ),
         estimated_done_min: round(done.iter().copied().map(estimate).sum()),
-        scrap_cost: cents_to_euros(ops.iter().map(|o| o.scrap_cost_cents).sum()),
+        scrap_cost: crate::units::cents_to_string(ops.iter().map(|o| o.scrap_cost_cents).sum()),
         summary,
         order_line_id: j.order_line_id,
         revision: line.as_ref().and_then(|l| l.revision.clone()),

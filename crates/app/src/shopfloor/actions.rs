@@ -12,6 +12,7 @@ use super::{
 use crate::audit;
 use crate::ctx::Ctx;
 use crate::error::{AppError, FieldError, Kind, Validator};
+use crate::resources::opt_text;
 use crate::rights::{Action, Module};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -24,7 +25,7 @@ use usinage_engines::shopfloor::flow::{self, OpAction, OpStatus};
 use usinage_engines::shopfloor::labor;
 use usinage_store::Db;
 use usinage_store::entities::{
-    employee, instrument, job, job_operation, machine, order, order_line, quote_line, scrap_record,
+    instrument, job, job_operation, machine, order, order_line, quote_line, scrap_record,
     time_entry,
 };
 
@@ -163,20 +164,6 @@ fn flow_error(e: flow::FlowError) -> AppError {
     }
 }
 
-fn opt_text(v: &mut Validator, field: &str, s: &Option<String>, max: usize) -> Option<String> {
-    let t = s.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
-    if t.chars().count() > max {
-        v.add(
-            field,
-            "too_long",
-            format!("{max} caractères au plus."),
-            format!("At most {max} characters."),
-        );
-        return None;
-    }
-    Some(t.to_string())
-}
-
 /// Quantities typed by the operator: non-negative and not absurd (checked against the input
 /// again under the lock).
 fn quantities(v: &mut Validator, good: Option<i64>, scrap: Option<i64>, rework: Option<i64>) {
@@ -219,7 +206,7 @@ fn check_input(a: &FloorAction) -> Result<(), AppError> {
                     "Raison inconnue : réglage, attente matière, attente outil, panne machine, pause ou autre.",
                     "Unknown reason.",
                 ),
-                Some("autre") if opt_text(&mut v, "note", &p.note, 500).is_none() => v.add(
+                Some("autre") if opt_text(&mut v, "note", p.note.as_deref(), 500).is_none() => v.add(
                     "note",
                     "required",
                     "Précisez la raison de la pause « autre ».",
@@ -227,7 +214,7 @@ fn check_input(a: &FloorAction) -> Result<(), AppError> {
                 ),
                 _ => {}
             }
-            opt_text(&mut v, "note", &p.note, 500);
+            opt_text(&mut v, "note", p.note.as_deref(), 500);
         }
         FloorAction::Report(q) => {
             quantities(&mut v, q.good, q.scrap, q.rework);
@@ -239,7 +226,7 @@ fn check_input(a: &FloorAction) -> Result<(), AppError> {
                     "Give at least one part (good, scrapped or reworked).",
                 );
             }
-            opt_text(&mut v, "note", &q.note, 2000);
+            opt_text(&mut v, "note", q.note.as_deref(), 2000);
         }
         FloorAction::Finish(f) => {
             quantities(&mut v, f.good, f.scrap, f.rework);
@@ -259,13 +246,15 @@ fn check_input(a: &FloorAction) -> Result<(), AppError> {
                     ),
                 }
             }
-            opt_text(&mut v, "comment", &f.comment, 2000);
+            opt_text(&mut v, "comment", f.comment.as_deref(), 2000);
         }
         FloorAction::ToolChange(t) => {
-            opt_text(&mut v, "note", &t.note, 500);
+            opt_text(&mut v, "note", t.note.as_deref(), 500);
         }
         FloorAction::InstrumentCheck(i) => {
-            if i.instrument_id.is_none() && opt_text(&mut v, "code", &i.code, 100).is_none() {
+            if i.instrument_id.is_none()
+                && opt_text(&mut v, "code", i.code.as_deref(), 100).is_none()
+            {
                 v.add(
                     "instrument_id",
                     "required",
@@ -344,7 +333,7 @@ pub async fn act(
     super::view(db, ctx, &l, english).await
 }
 
-async fn replay(
+pub(crate) async fn replay(
     db: &Db,
     ctx: &Ctx,
     op_id: i64,
@@ -354,14 +343,6 @@ async fn replay(
     let mut v = super::view(db, ctx, &l, english).await?;
     v.replayed = true;
     Ok(v)
-}
-
-async fn employee_of<C: ConnectionTrait>(db: &C, user: i64) -> Result<Option<i64>, AppError> {
-    Ok(employee::Entity::find()
-        .filter(employee::Column::UserId.eq(user))
-        .one(db)
-        .await?
-        .map(|e| e.id))
 }
 
 /// Scanning an operation also clocks the person in when he is not.
@@ -384,7 +365,7 @@ async fn ensure_clocked_in(
     let now = crate::now();
     let e = time_entry::ActiveModel {
         user_id: Set(user),
-        employee_id: Set(employee_of(tx, user).await?),
+        employee_id: Set(super::employee_of(tx, user).await?),
         kind: Set("presence".into()),
         started_at: Set(at),
         source: Set("scan".into()),
@@ -507,7 +488,7 @@ async fn open_session(
     let now = crate::now();
     time_entry::ActiveModel {
         user_id: Set(user),
-        employee_id: Set(employee_of(tx, user).await?),
+        employee_id: Set(super::employee_of(tx, user).await?),
         kind: Set("operation".into()),
         operation_id: Set(Some(l.op.id)),
         job_id: Set(Some(l.job.id)),
@@ -932,7 +913,7 @@ async fn apply(
                 let now = crate::now();
                 time_entry::ActiveModel {
                     user_id: Set(me),
-                    employee_id: Set(employee_of(tx, me).await?),
+                    employee_id: Set(super::employee_of(tx, me).await?),
                     kind: Set("declaration".into()),
                     operation_id: Set(Some(l.op.id)),
                     job_id: Set(Some(l.job.id)),
@@ -1128,7 +1109,7 @@ pub async fn comment(
             "Unknown kind: commentaire or amelioration.",
         );
     }
-    let text = opt_text(&mut v, "text", &i.text, 2000);
+    let text = opt_text(&mut v, "text", i.text.as_deref(), 2000);
     if text.is_none() && v.errors.iter().all(|e| e.field != "text") {
         v.add(
             "text",

@@ -436,9 +436,7 @@ pub async fn declare(
         && idempotency::seen(&tx.tx, me, k).await?
     {
         drop(tx);
-        let l = super::load(&db.conn, op_id).await?;
-        let mut v = super::view(db, ctx, &l, english).await?;
-        v.replayed = true;
+        let v = super::actions::replay(db, ctx, op_id, english).await?;
         return Ok(BrokenToolResult {
             breakage_id: None,
             replacement_tool_id: None,

@@ -315,6 +315,18 @@ pub(crate) async fn load<C: ConnectionTrait>(db: &C, id: i64) -> Result<Loaded, 
     Ok(Loaded { op, job, ops })
 }
 
+/// The employee record of a user account, if any.
+pub(crate) async fn employee_of<C: ConnectionTrait>(
+    db: &C,
+    user: i64,
+) -> Result<Option<i64>, AppError> {
+    Ok(usinage_store::entities::employee::Entity::find()
+        .filter(usinage_store::entities::employee::Column::UserId.eq(user))
+        .one(db)
+        .await?
+        .map(|e| e.id))
+}
+
 pub(crate) fn user_id(ctx: &Ctx) -> Result<i64, AppError> {
     ctx.actor_id().ok_or_else(AppError::unauthenticated)
 }
@@ -512,12 +524,6 @@ pub(crate) fn consumes_bar(l: &Loaded) -> bool {
 
 pub(crate) fn is_control(op: &job_operation::Model) -> bool {
     op.process == "controle" || op.work_centre.as_deref() == Some("controle")
-}
-
-fn money(cents: i64) -> String {
-    (Decimal::from(cents) / Decimal::from(100))
-        .round_dp(2)
-        .to_string()
 }
 
 /// The floor view of an operation (read right: time tracking).
@@ -750,7 +756,7 @@ pub(crate) async fn view(
             })
             .collect(),
         tool_changes: op.tool_changes,
-        scrap_cost: money(op.scrap_cost_cents),
+        scrap_cost: crate::units::cents_to_string(op.scrap_cost_cents),
         started_at: op.started_at,
         finished_at: op.finished_at,
         warnings,
