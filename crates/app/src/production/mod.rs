@@ -744,29 +744,39 @@ pub async fn set_status(
     )
     .await?;
     if to == "en_cours" {
-        // The first job started puts its order in production.
-        let o = crate::orders::find(&tx.tx, j.order_id).await?;
-        if o.status == "validee" {
-            let mut am: order::ActiveModel = o.clone().into();
-            am.status = Set("en_production".into());
-            am.updated_at = Set(crate::now());
-            am.version = Set(o.version + 1);
-            am.update(&tx.tx).await?;
-            audit::record(
-                &tx.tx,
-                ctx,
-                "order",
-                &o.id.to_string(),
-                "status",
-                Some(serde_json::json!({"status": o.status})),
-                Some(serde_json::json!({"status": "en_production", "by_job": j.number})),
-            )
-            .await?;
-        }
+        order_in_production(&tx.tx, ctx, &j).await?;
     }
     let out = view(&tx.tx, ctx, &j, english).await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// The first job started puts its order in production (from `validee`).
+pub(crate) async fn order_in_production<C: ConnectionTrait>(
+    db: &C,
+    ctx: &Ctx,
+    j: &job::Model,
+) -> Result<(), AppError> {
+    let o = crate::orders::find(db, j.order_id).await?;
+    if o.status != "validee" {
+        return Ok(());
+    }
+    let mut am: order::ActiveModel = o.clone().into();
+    am.status = Set("en_production".into());
+    am.updated_at = Set(crate::now());
+    am.version = Set(o.version + 1);
+    am.update(db).await?;
+    audit::record(
+        db,
+        ctx,
+        "order",
+        &o.id.to_string(),
+        "status",
+        Some(serde_json::json!({"status": o.status})),
+        Some(serde_json::json!({"status": "en_production", "by_job": j.number})),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Cancelling an order cancels its jobs that are not finished.

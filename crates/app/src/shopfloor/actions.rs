@@ -25,8 +25,7 @@ use usinage_engines::shopfloor::flow::{self, OpAction, OpStatus};
 use usinage_engines::shopfloor::labor;
 use usinage_store::Db;
 use usinage_store::entities::{
-    instrument, job, job_operation, machine, order, order_line, quote_line, scrap_record,
-    time_entry,
+    instrument, job, job_operation, machine, order_line, quote_line, scrap_record, time_entry,
 };
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -760,24 +759,7 @@ async fn job_follows(
     )
     .await?;
     if to == "en_cours" {
-        let o = crate::orders::find(tx, j.order_id).await?;
-        if o.status == "validee" {
-            let mut am: order::ActiveModel = o.clone().into();
-            am.status = Set("en_production".into());
-            am.updated_at = Set(crate::now());
-            am.version = Set(o.version + 1);
-            am.update(tx).await?;
-            audit::record(
-                tx,
-                ctx,
-                "order",
-                &o.id.to_string(),
-                "status",
-                Some(serde_json::json!({"status": o.status})),
-                Some(serde_json::json!({"status": "en_production", "by_job": j.number})),
-            )
-            .await?;
-        }
+        crate::production::order_in_production(tx, ctx, &j).await?;
     }
     Ok(())
 }
