@@ -50,6 +50,11 @@ const ReasonsPage = lazy(() => import('./pages/shopfloor/ReasonsPage').then((m) 
 const CommentsPage = lazy(() => import('./pages/shopfloor/CommentsPage').then((m) => ({ default: m.CommentsPage })));
 const TimePage = lazy(() => import('./pages/time/TimePage').then((m) => ({ default: m.TimePage })));
 const TimeRequestsPage = lazy(() => import('./pages/time/RequestsPage').then((m) => ({ default: m.RequestsPage })));
+const PlanningPage = lazy(() => import('./pages/planning/PlanningPage').then((m) => ({ default: m.PlanningPage })));
+const PlanningLoadPage = lazy(() => import('./pages/planning/LoadPage').then((m) => ({ default: m.LoadPage })));
+const PlanningWorkingTimePage = lazy(() => import('./pages/planning/WorkingTimePage').then((m) => ({ default: m.WorkingTimePage })));
+const PlanningSettingsPage = lazy(() => import('./pages/planning/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const PlanningPrintPage = lazy(() => import('./pages/planning/PrintPage').then((m) => ({ default: m.PrintPage })));
 const MethodSheetPage = lazy(() => import('./pages/method-sheets/MethodSheetPage').then((m) => ({ default: m.MethodSheetPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -126,6 +131,12 @@ export function AppRoutes() {
         <Route path="time" element={<Lazy><TimePage /></Lazy>} />
         <Route path="time/requests" element={<Lazy><TimeRequestsPage /></Lazy>} />
         <Route path="method-sheets/:id" element={<Lazy><MethodSheetPage /></Lazy>} />
+        <Route path="planning" element={<Lazy><PlanningPage /></Lazy>} />
+        <Route path="planning/propositions/:id" element={<Lazy><PlanningPage /></Lazy>} />
+        <Route path="planning/charge" element={<Lazy><PlanningLoadPage /></Lazy>} />
+        <Route path="planning/temps-de-travail" element={<Lazy><PlanningWorkingTimePage /></Lazy>} />
+        <Route path="planning/parametres" element={<Lazy><PlanningSettingsPage /></Lazy>} />
+        <Route path="planning/imprimer" element={<Lazy><PlanningPrintPage /></Lazy>} />
         <Route path="rates" element={<RatesPage />} />
         <Route path="setup" element={<SetupWizardPage />} />
         <Route path="account" element={<AccountPage />} />

@@ -55,7 +55,16 @@ export const MODULES: ModuleDef[] = [
     ],
   },
   { code: 'programs', section: 'production', path: '/programs', built: false },
-  { code: 'planning', section: 'production', path: '/planning', built: false },
+  {
+    code: 'planning',
+    section: 'production',
+    path: '/planning',
+    built: true,
+    children: [
+      { labelKey: 'nav_planning.load', path: '/planning/charge', icon: 'statistics', testId: 'nav-planning-load' },
+      { labelKey: 'nav_planning.working_time', path: '/planning/temps-de-travail', icon: 'time_tracking', testId: 'nav-planning-working-time' },
+    ],
+  },
   // "Atelier": the operator's tasks (/shop-floor, what the PWA opens), the office's live view and
   // the time clock (docs/shop-floor.md).
   {

@@ -10,10 +10,11 @@ use usinage_store::entities::{
     employee_skill, file_blob, instrument, instrument_calibration, instrument_exception,
     instrument_use, job, job_operation, machine, material_grade, material_lot, material_minimum,
     material_movement, material_stock, method_sheet, method_sheet_version, operation_comment,
-    order, order_line, partner, quote, quote_line, quote_revision, rate, role_right,
-    routing_version, scrap_reason, scrap_record, setting, shop_event, stock_reservation,
-    storage_location, supplier_evaluation, time_entry, tool, tool_breakage, tool_cutting_data,
-    tool_movement, tool_purchase_request, tool_stock, user,
+    order, order_line, partner, plan_proposal, planned_operation, planning_state, quote,
+    quote_line, quote_revision, rate, role_right, routing_version, scrap_reason, scrap_record,
+    setting, shop_closure, shop_event, stock_reservation, storage_location, supplier_evaluation,
+    time_entry, tool, tool_breakage, tool_cutting_data, tool_movement, tool_purchase_request,
+    tool_stock, unavailability, user, work_calendar,
 };
 use usinage_store::{Backend, Db};
 
@@ -63,6 +64,19 @@ pub struct Tables {
     /// Shop floor: work sessions and clock periods, floor actions, scrap, comments, broken tools.
     #[serde(default)]
     pub shop_floor: ShopFloorTables,
+    /// Planning: calendars, closures, unavailabilities, proposals, the current plan.
+    #[serde(default)]
+    pub planning: PlanningTables,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PlanningTables {
+    pub work_calendars: Vec<work_calendar::Model>,
+    pub shop_closures: Vec<shop_closure::Model>,
+    pub unavailabilities: Vec<unavailability::Model>,
+    pub plan_proposals: Vec<plan_proposal::Model>,
+    pub planned_operations: Vec<planned_operation::Model>,
+    pub planning_state: Vec<planning_state::Model>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -238,6 +252,14 @@ pub async fn dump(db: &Db) -> Result<Backup, AppError> {
             operation_comments: all_by_id!(&tx, operation_comment),
             tool_breakages: all_by_id!(&tx, tool_breakage),
         },
+        planning: PlanningTables {
+            work_calendars: all_by_id!(&tx, work_calendar),
+            shop_closures: all_by_id!(&tx, shop_closure),
+            unavailabilities: all_by_id!(&tx, unavailability),
+            plan_proposals: all_by_id!(&tx, plan_proposal),
+            planned_operations: all_by_id!(&tx, planned_operation),
+            planning_state: all_by_id!(&tx, planning_state),
+        },
     };
     tx.commit().await?;
     Ok(Backup {
@@ -349,6 +371,17 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
     insert_all!(&tx.tx, scrap_record, sf.scrap_records);
     insert_all!(&tx.tx, operation_comment, sf.operation_comments);
     insert_all!(&tx.tx, tool_breakage, sf.tool_breakages);
+    let pl = &t.planning;
+    if !pl.planning_state.is_empty() {
+        // The migration's state row is replaced by the saved one.
+        planning_state::Entity::delete_many().exec(&tx.tx).await?;
+    }
+    insert_all!(&tx.tx, work_calendar, pl.work_calendars);
+    insert_all!(&tx.tx, shop_closure, pl.shop_closures);
+    insert_all!(&tx.tx, unavailability, pl.unavailabilities);
+    insert_all!(&tx.tx, plan_proposal, pl.plan_proposals);
+    insert_all!(&tx.tx, planned_operation, pl.planned_operations);
+    insert_all!(&tx.tx, planning_state, pl.planning_state);
     if db.backend() == Backend::Postgres {
         // Explicit ids were inserted: move the sequences past them.
         for table in [
@@ -397,6 +430,11 @@ pub async fn restore(db: &Db, b: Backup) -> Result<(), AppError> {
             "scrap_records",
             "operation_comments",
             "tool_breakages",
+            "work_calendars",
+            "shop_closures",
+            "unavailabilities",
+            "plan_proposals",
+            "planned_operations",
         ] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

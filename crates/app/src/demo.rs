@@ -147,6 +147,7 @@ pub async fn load(db: &Db) -> Result<DemoReport, AppError> {
     crate::resources::demo::load_demo(&tx.tx, &ctx).await?;
     crate::quotes::load_demo(&tx.tx, &ctx).await?;
     crate::orders::demo::load_demo(&tx.tx, &ctx).await?;
+    crate::planning::demo::load_demo(&tx.tx).await?;
 
     let company = demo_company();
     settings::put(&tx.tx, settings::COMPANY, &company).await?;

@@ -16,6 +16,7 @@ pub mod error;
 pub mod imports;
 pub mod listing;
 pub mod orders;
+pub mod planning;
 pub mod production;
 pub mod quotes;
 pub mod rates;

@@ -186,6 +186,9 @@ pub fn default_grants() -> BTreeSet<(Role, Module, Action)> {
         &[Planning, Tools, Materials, Machines, Quality],
         &rcu,
     );
+    // The chef d'atelier validates plan reorganisations with the direction (issue 8: "a
+    // manager's (direction or chef d'atelier) validation").
+    put(ChefAtelier, &[Planning], &[Validate]);
     put(ChefAtelier, &[Users], &[Read]);
     put(
         Methode,
@@ -544,11 +547,17 @@ mod tests {
     }
 
     #[test]
-    fn only_direction_and_admin_validate_plan_reorganisations_and_urgent_purchases() {
+    fn only_direction_and_admin_validate_urgent_purchases_and_managers_plan_reorganisations() {
         // Urgent tool/material purchases are validated in the tools/materials modules.
         for role in Role::ALL {
             let boss = matches!(role, Role::Admin | Role::Direction);
-            for m in [Module::Planning, Module::Tools, Module::Materials] {
+            let manager = boss || *role == Role::ChefAtelier;
+            assert_eq!(
+                default_grants().contains(&(*role, Module::Planning, Action::Validate)),
+                manager,
+                "{role:?} planning"
+            );
+            for m in [Module::Tools, Module::Materials] {
                 assert_eq!(
                     default_grants().contains(&(*role, m, Action::Validate)),
                     boss,

@@ -305,6 +305,23 @@ fn spawn_alerts_job(db: Db, minutes: u64) {
     });
 }
 
+/// Background job: the planner's nightly proposal (between 02:00 and 06:00, once a night, if the planning
+/// setting asks for it); checked every 10 minutes.
+fn spawn_nightly_plan(db: Db, bus: usinage_app::shopfloor::events::Bus) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match usinage_app::planning::proposals::nightly(&db, &bus).await {
+                Ok(Some(id)) => tracing::info!(proposal = id, "nightly plan proposed"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e.detail.fr, "nightly plan failed"),
+            }
+        }
+    });
+}
+
 async fn serve(cfg: config::Resolved, demo_flag: bool, started: Instant) -> anyhow::Result<()> {
     let db = open(&cfg).await?;
     let boot = bootstrap::ensure_initialized(&db, !demo_flag)
@@ -324,8 +341,10 @@ async fn serve(cfg: config::Resolved, demo_flag: bool, started: Instant) -> anyh
             demo: demo_flag,
         },
     );
+    let bus = state.bus.clone();
     let app = usinage_api::router(state);
     spawn_alerts_job(db.clone(), cfg.alerts_interval_minutes);
+    spawn_nightly_plan(db.clone(), bus);
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
         .with_context(|| format!("écoute sur {} impossible", cfg.listen))?;

@@ -3,6 +3,7 @@ import { crmEn } from './crm';
 import { importsEn } from './imports';
 import { masterDataEn } from './masterData';
 import { ordersEn } from './orders';
+import { planningEn } from './planning';
 import { quotesEn } from './quotes';
 
 const en: Messages = {
@@ -10,6 +11,7 @@ const en: Messages = {
   ...importsEn,
   ...masterDataEn,
   ...ordersEn,
+  ...planningEn,
   ...quotesEn,
   app: {
     name: 'Gestion Usinage',

@@ -4,6 +4,7 @@ import { crmFr } from './crm';
 import { importsFr } from './imports';
 import { masterDataFr } from './masterData';
 import { ordersFr } from './orders';
+import { planningFr } from './planning';
 import { quotesFr } from './quotes';
 
 const fr = {
@@ -11,6 +12,7 @@ const fr = {
   ...importsFr,
   ...masterDataFr,
   ...ordersFr,
+  ...planningFr,
   ...quotesFr,
   app: {
     name: 'Gestion Usinage',

@@ -13,6 +13,7 @@ pub mod instruments;
 pub mod labels;
 pub mod machines;
 pub mod orders;
+pub mod planning;
 pub mod production;
 pub mod qr;
 pub mod quotes;
@@ -58,6 +59,7 @@ use utoipa_axum::routes;
         (name = "orders", description = "Commandes clients, import des bons de commande, livraisons"),
         (name = "production", description = "OF, gammes, fiches méthode, conditions de coupe, fiche suiveuse"),
         (name = "shop_floor", description = "Atelier : tâches, démarrage / pause / fin d'opération, débit, outil cassé, vue en direct"),
+        (name = "planning", description = "Planning : Gantt, propositions du planificateur à valider, déplacements, absences, charge, temps de travail"),
         (name = "time", description = "Pointage : présence, saisies manuelles, demandes, feuille de temps"),
         (name = "alerts", description = "Alertes : stocks sous le minimum, étalonnages, habilitations"),
         (name = "system", description = "Santé et informations")
@@ -262,6 +264,33 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(time::requests_list))
         .routes(routes!(time::decide))
         .routes(routes!(time::timesheet))
+        .routes(routes!(planning::board))
+        .routes(routes!(planning::check_move))
+        .routes(routes!(planning::move_op))
+        .routes(routes!(planning::unpin))
+        .routes(routes!(
+            planning::proposals_list,
+            planning::proposals_create
+        ))
+        .routes(routes!(planning::proposal_get))
+        .routes(routes!(planning::proposal_accept))
+        .routes(routes!(planning::proposal_reject))
+        .routes(routes!(
+            planning::unavailability_list,
+            planning::unavailability_create
+        ))
+        .routes(routes!(planning::unavailability_delete))
+        .routes(routes!(planning::load))
+        .routes(routes!(planning::working_time))
+        .routes(routes!(planning::settings_get, planning::settings_put))
+        .routes(routes!(
+            planning::machine_calendar_get,
+            planning::machine_calendar_put
+        ))
+        .routes(routes!(
+            planning::person_calendar_get,
+            planning::person_calendar_put
+        ))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(orders::po_import))

@@ -130,6 +130,125 @@ pub async fn load_demo<C: ConnectionTrait>(tx: &C, ctx: &Ctx) -> Result<(), AppE
     else {
         return Ok(());
     };
+    // 0. Work for the planner, created first so the other demo records stay the newest: a
+    // rail-maintenance order validated last month (three turned parts, two milled plates), its
+    // five jobs ready; the first one's requested date is already past (it becomes sur-urgent).
+    if let Some(fourth) = client(tx, "Ferrovia").await? {
+        let q4 = new_quote(
+            tx,
+            &fourth,
+            "Pièces de bogie — révision",
+            "FFM-RFQ-2611",
+            40,
+        )
+        .await?;
+        // (reference, name, grade, shape, Ø or length, length or width, height, quantity)
+        let specs = [
+            (
+                "FFM-AXE-040",
+                "Axe de biellette",
+                "MA04",
+                "turned",
+                40.0,
+                120.0,
+                None,
+                120_i32,
+            ),
+            (
+                "FFM-BAG-065",
+                "Bague de friction",
+                "MA02",
+                "turned",
+                65.0,
+                40.0,
+                None,
+                200,
+            ),
+            (
+                "FFM-ENT-028",
+                "Entretoise",
+                "MA02",
+                "turned",
+                28.0,
+                25.0,
+                None,
+                400,
+            ),
+            (
+                "FFM-SUP-110",
+                "Support de capteur",
+                "MA10",
+                "prismatic",
+                110.0,
+                60.0,
+                Some(25.0),
+                40,
+            ),
+            (
+                "FFM-PLA-200",
+                "Platine de fixation",
+                "MA01",
+                "prismatic",
+                200.0,
+                120.0,
+                Some(15.0),
+                24,
+            ),
+        ];
+        for (k, (reference, name, g, shape, a, b, h, qty)) in specs.iter().enumerate() {
+            let envelope = if *shape == "turned" {
+                lines::EnvelopeView {
+                    diameter: Some(*a),
+                    length: Some(*b),
+                    width: None,
+                    height: None,
+                }
+            } else {
+                lines::EnvelopeView {
+                    diameter: None,
+                    length: Some(*a),
+                    width: Some(*b),
+                    height: *h,
+                }
+            };
+            let patch = LinePatch {
+                drawing_number: Some((*reference).into()),
+                drawing_revision: Some("A".into()),
+                part_name: Some((*name).into()),
+                grade_id: grade(tx, g).await?,
+                quantities: Some(vec![i64::from(*qty)]),
+                shape: Some((*shape).into()),
+                envelope: Some(envelope),
+                selected_quantity: Some(*qty),
+                ..Default::default()
+            };
+            lines::add_demo_line(tx, &q4, k as i32 + 1, patch, None).await?;
+        }
+        let q4 = finish_quote(tx, &q4, "accepte").await?;
+        let o4 = create_from_quote(tx, ctx, &q4).await?;
+        let mut am: order::ActiveModel = o4.clone().into();
+        am.customer_po_number = Set(Some("FFM-CDE-26-0871".into()));
+        am.customer_po_date = Set(Some(today - Days::new(30)));
+        am.requested_date = Set(Some(today - Days::new(2)));
+        am.promised_date = Set(Some(today - Days::new(2)));
+        am.priority = Set("normale".into());
+        am.status = Set("validee".into());
+        am.validated_at = Set(Some(crate::now()));
+        am.version = Set(o4.version + 1);
+        let o4 = am.update(tx).await?;
+        let ls = super::lines_of(tx, o4.id).await?;
+        let jobs = crate::production::generate_for_order(tx, ctx, &o4, &ls).await?;
+        for (k, j) in jobs.iter().enumerate() {
+            let mut am: usinage_store::entities::job::ActiveModel = j.clone().into();
+            am.status = Set("pret".into());
+            am.routing_validated_by = Set(Some("methode".into()));
+            am.routing_validated_at = Set(Some(crate::now()));
+            // The first one was promised for two days ago; the others one to four weeks later.
+            am.due_date = Set(Some(today - Days::new(2) + Days::new(7 * k as u64)));
+            am.version = Set(j.version + 1);
+            am.update(tx).await?;
+        }
+    }
     // 1. Aerospace: quote accepted, order validated, jobs generated.
     let q = new_quote(
         tx,
@@ -368,5 +487,6 @@ pub async fn load_demo<C: ConnectionTrait>(tx: &C, ctx: &Ctx) -> Result<(), AppE
         )
         .await?;
     }
+
     Ok(())
 }

@@ -599,6 +599,32 @@ pub async fn declare(
         status: Some(l.op.status.clone()),
         at,
     });
+    let planned = usinage_store::entities::planned_operation::Entity::find()
+        .one(&db.conn)
+        .await
+        .ok()
+        .flatten()
+        .is_some();
+    if status == "achat_urgent" && planned {
+        // No tool left: the planner proposes another part on the machine meanwhile; a
+        // planning failure never undoes the declaration.
+        let what = format!(
+            "OF {} op. {} : {} cassé",
+            l.job.number, l.op.position, t.code
+        );
+        if let Err(e) = crate::planning::proposals::repair_after(
+            db,
+            ctx,
+            bus,
+            usinage_planner::shop::Event::BrokenTool { op_id },
+            "outil_casse",
+            Some(what),
+        )
+        .await
+        {
+            tracing::warn!(error = %e.detail.fr, "repair after a broken tool failed");
+        }
+    }
     let l = super::load(&db.conn, op_id).await?;
     Ok(BrokenToolResult {
         breakage_id: Some(b.id),

@@ -20,6 +20,8 @@ pub struct Model {
     pub routing_validated_at: Option<DateTimeUtc>,
     pub due_date: Option<Date>,
     pub critical: bool,
+    pub priority: i32,
+    pub sur_urgent: bool,
     pub grade_id: Option<i64>,
     #[sea_orm(column_type = "Text", nullable)]
     pub part_json: Option<String>,

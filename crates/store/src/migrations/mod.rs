@@ -13,6 +13,7 @@ mod m20261206_000600_quotes;
 mod m20261207_000650_quote_price_override;
 mod m20261207_000700_orders;
 mod m20261207_000800_shop_floor;
+mod m20261207_000900_planning;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000650_quote_price_override::Migration),
             Box::new(m20261207_000700_orders::Migration),
             Box::new(m20261207_000800_shop_floor::Migration),
+            Box::new(m20261207_000900_planning::Migration),
         ]
     }
 }

@@ -1,0 +1,147 @@
+// /planning/parametres — rebalance mode (wait for validation / apply and notify), horizon,
+// nightly run, shop hours and closed days. Written with planning.validate (direction, chef
+// d'atelier, admin); others read.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { useMe } from '../../auth/AuthContext';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { PageHeader } from '../../components/PageHeader';
+import { useToast } from '../../components/Toast';
+import { can } from '../../modules';
+import { hhmmToMin, minToHhmm } from './logic';
+import { PlanningTabs } from './PlanningTabs';
+import type { PlanningSettings } from './types';
+import './planning.css';
+
+const KEY = ['planning', 'settings'];
+
+/** What PUT takes: the editable fields only (not the read-only list of modes). */
+function settingsBody(s: PlanningSettings) {
+  return {
+    rebalance_mode: s.rebalance_mode,
+    horizon_days: s.horizon_days,
+    nightly: s.nightly,
+    same_family_setup_factor: s.same_family_setup_factor,
+    shop_shifts: s.shop_shifts,
+    closures: s.closures.filter((c) => c.day),
+  };
+}
+
+function SettingsForm({ initial, readOnly }: { initial: PlanningSettings; readOnly: boolean }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const [s, setS] = useState<PlanningSettings>(initial);
+  const save = useMutation({
+    mutationFn: (body: PlanningSettings) => api<PlanningSettings>('/planning/settings', { method: 'PUT', body: settingsBody(body) }),
+    onSuccess: (r) => {
+      qc.setQueryData(KEY, r);
+      setS(r);
+      toast.show(t('planning.settings.saved'));
+    },
+  });
+  const set = <K extends keyof PlanningSettings>(k: K, v: PlanningSettings[K]) => setS((x) => ({ ...x, [k]: v }));
+  const setShift = (i: number, patch: Partial<PlanningSettings['shop_shifts'][number]>) =>
+    set('shop_shifts', s.shop_shifts.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+  const setClosure = (i: number, patch: Partial<PlanningSettings['closures'][number]>) =>
+    set('closures', s.closures.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate(s);
+      }}
+      data-testid="planning-settings-form"
+    >
+      {save.error ? <ErrorBanner error={save.error} /> : null}
+      <fieldset disabled={readOnly} className="pl-settings-grid" style={{ border: 0, padding: 0, margin: 0 }}>
+        <section className="panel">
+          <fieldset className="form-stack" style={{ border: 0, padding: 0 }}>
+            <legend className="field-label">{t('planning.settings.rebalance')}</legend>
+            {(['attendre', 'appliquer'] as const).map((m) => (
+              <label key={m} className="check-row">
+                <input type="radio" name="mode" checked={s.rebalance_mode === m} onChange={() => set('rebalance_mode', m)} data-testid={`mode-${m}`} /> {t(`planning.settings.${m}`)}
+              </label>
+            ))}
+          </fieldset>
+          <label className="field">
+            <span className="field-label">{t('planning.settings.horizon')}</span>
+            <input className="input" type="number" min={1} max={365} value={s.horizon_days} onChange={(e) => set('horizon_days', Number(e.target.value))} data-testid="settings-horizon" />
+          </label>
+          <label className="check-row">
+            <input type="checkbox" checked={s.nightly} onChange={(e) => set('nightly', e.target.checked)} data-testid="settings-nightly" /> {t('planning.settings.nightly')}
+          </label>
+          <label className="field">
+            <span className="field-label">{t('planning.settings.setup_factor')}</span>
+            <input className="input" inputMode="decimal" value={s.same_family_setup_factor} onChange={(e) => set('same_family_setup_factor', e.target.value.replace(',', '.'))} />
+          </label>
+        </section>
+        <section className="panel">
+          <h3 className="panel-title">{t('planning.settings.shifts')}</h3>
+          {s.shop_shifts.map((sh, i) => (
+            <div key={i} className="pl-row-inputs" data-testid={`shift-${i}`}>
+              <select className="input input-sm" value={sh.weekday} onChange={(e) => setShift(i, { weekday: Number(e.target.value) })} aria-label={t('planning.settings.weekday')}>
+                {[0, 1, 2, 3, 4, 5, 6].map((d) => (
+                  <option key={d} value={d}>
+                    {t(`planning.settings.weekdays.${d}`)}
+                  </option>
+                ))}
+              </select>
+              <input className="input input-sm" type="time" value={minToHhmm(sh.start_min)} onChange={(e) => setShift(i, { start_min: hhmmToMin(e.target.value) ?? sh.start_min })} aria-label={t('planning.settings.start')} />
+              <input className="input input-sm" type="time" value={minToHhmm(sh.end_min)} onChange={(e) => setShift(i, { end_min: hhmmToMin(e.target.value) ?? sh.end_min })} aria-label={t('planning.settings.end')} />
+              <button type="button" className="btn btn-xs btn-secondary" onClick={() => set('shop_shifts', s.shop_shifts.filter((_, j) => j !== i))}>
+                {t('planning.settings.remove')}
+              </button>
+            </div>
+          ))}
+          <button type="button" className="btn btn-sm btn-secondary" onClick={() => set('shop_shifts', [...s.shop_shifts, { weekday: 0, start_min: 450, end_min: 720 }])}>
+            {t('planning.settings.add_shift')}
+          </button>
+        </section>
+        <section className="panel">
+          <h3 className="panel-title">{t('planning.settings.closures')}</h3>
+          {s.closures.map((c, i) => (
+            <div key={i} className="pl-row-inputs" data-testid={`closure-${i}`}>
+              <input className="input input-sm" type="date" value={c.day} onChange={(e) => setClosure(i, { day: e.target.value })} aria-label={t('planning.settings.day')} />
+              <input className="input input-sm" value={c.label} onChange={(e) => setClosure(i, { label: e.target.value })} aria-label={t('planning.settings.label')} />
+              <button type="button" className="btn btn-xs btn-secondary" onClick={() => set('closures', s.closures.filter((_, j) => j !== i))}>
+                {t('planning.settings.remove')}
+              </button>
+            </div>
+          ))}
+          <button type="button" className="btn btn-sm btn-secondary" onClick={() => set('closures', [...s.closures, { day: '', label: '' }])}>
+            {t('planning.settings.add_closure')}
+          </button>
+        </section>
+      </fieldset>
+      {!readOnly && (
+        <div style={{ marginTop: 12 }}>
+          <button type="submit" className="btn btn-primary" disabled={save.isPending} data-testid="settings-save">
+            {save.isPending ? t('common.saving') : t('common.save')}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const readOnly = !can(me, 'planning', 'validate');
+  const q = useQuery({ queryKey: KEY, queryFn: () => api<PlanningSettings>('/planning/settings') });
+  return (
+    <div className="page pl-page" data-testid="planning-settings">
+      <PageHeader crumbs={[{ label: t('planning.title'), to: '/planning' }, { label: t('planning.settings.title') }]}>
+        <PlanningTabs />
+      </PageHeader>
+      {readOnly && <p className="small muted">{t('planning.settings.read_only')}</p>}
+      {q.isError && <ErrorBanner error={q.error} onRetry={() => void q.refetch()} />}
+      {q.isPending && <p className="muted">{t('common.loading')}</p>}
+      {q.data && <SettingsForm key={JSON.stringify(q.data)} initial={q.data} readOnly={readOnly} />}
+    </div>
+  );
+}
