@@ -348,10 +348,15 @@ on_all_backends! {
         let app = app.with_demo().await;
         let chef = app.login("chef").await;
         let sales = app.login("commercial").await;
+        // The aerospace order, and the rail order the planning demo works on.
         let list = app.get("/api/v1/orders?status=validee", &sales).await.json();
-        assert_eq!(list["total"], 1, "{list}");
+        assert_eq!(list["total"], 2, "{list}");
         let o = &list["items"][0];
         assert_eq!(o["customer_po_number"], "4500123456");
+        let rail = &list["items"][1];
+        assert_eq!(rail["client_name"], "Ferrovia Forez Maintenance SAS");
+        assert_eq!(rail["late"], true, "its requested date is past: {rail}");
+        assert_eq!(rail["line_count"], 5);
         assert_eq!(o["critical"], true);
         let o = app.get(&format!("/api/v1/orders/{}", o["id"]), &sales).await.json();
         assert_eq!(o["control_sheet"], true);
@@ -377,8 +382,11 @@ on_all_backends! {
         // Jobs list with filters; the second job's routing was validated by méthode.
         let jobs = app.get(&format!("/api/v1/jobs?order_id={}", o["id"]), &chef).await.json();
         assert_eq!(jobs["total"], 2);
-        let ready = app.get("/api/v1/jobs?status=pret", &chef).await.json();
+        let ready = app.get(&format!("/api/v1/jobs?status=pret&order_id={}", o["id"]), &chef).await.json();
         assert_eq!(ready["total"], 1);
+        // With the rail order's five jobs, ready for the planner.
+        let ready = app.get("/api/v1/jobs?status=pret", &chef).await.json();
+        assert_eq!(ready["total"], 6);
         // Lists: late filter, search, CSV export, bad filters.
         app.get("/api/v1/orders?late=true", &sales).await.assert(200);
         let csv = app.get("/api/v1/orders?format=csv&q=4500123456", &sales).await;

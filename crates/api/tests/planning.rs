@@ -372,6 +372,14 @@ on_all_backends! {
         let kevin = w["people"].as_array().unwrap().iter().find(|p| p["name"] == "Kévin Dumas").unwrap();
         assert_eq!(kevin["contract_week_min"], 39 * 60);
         assert_eq!(kevin["days"].as_array().unwrap().len(), 7);
+        // The minutes shown are those the limits are checked on: over 10 h a day means an alert.
+        for p in w["people"].as_array().unwrap() {
+            for d in p["days"].as_array().unwrap() {
+                if d["planned_min"].as_i64().unwrap() > 600 {
+                    assert!(p["alerts"].as_array().unwrap().iter().any(|a| a["code"] == "working_time_day"), "{p}");
+                }
+            }
+        }
         app.get("/api/v1/planning/working-time?week=semaine-12", &op).await.problem(422, "validation");
         // Settings.
         let s = app.get("/api/v1/planning/settings", &op).await.json();
@@ -400,6 +408,35 @@ on_all_backends! {
         assert!(c["shifts"].is_null());
         app.get("/api/v1/planning/calendars/people/999999", &chef).await.problem(404, "not_found");
         app.get("/api/v1/planning/board?from=2026-12-10&to=2026-12-01", &chef).await.problem(422, "validation");
+        app
+    }
+
+    async fn bad_shop_data_is_explained_in_french_in_the_proposal(app) {
+        let app = app.with_demo().await;
+        let chef = app.login("chef").await;
+        let admin = app.login("admin").await;
+        // A shop-floor person with no hours at all, and the CMM taken out of service.
+        let e = app.get("/api/v1/employees?q=Pelletier", &admin).await.json();
+        let e = &e["items"][0];
+        app.patch(&format!("/api/v1/employees/{}", e["id"]), &admin, json!({"weekly_hours": ["0", "0", "0", "0", "0", "0", "0"], "version": e["version"]})).await.assert(200);
+        let ms = app.get("/api/v1/machines?q=M07", &admin).await.json();
+        let m = &ms["items"][0];
+        assert_eq!(m["code"], "M07");
+        app.patch(&format!("/api/v1/machines/{}", m["id"]), &admin, json!({"active": false, "version": m["version"]})).await.assert(200);
+        let p = app.post("/api/v1/planning/proposals", &chef, json!({})).await;
+        p.assert(201);
+        let p = p.json();
+        let d = p["diagnostics"].as_array().unwrap();
+        let no_cal = d.iter().find(|x| x["code"] == "no_calendar").unwrap_or_else(|| panic!("{d:?}"));
+        assert!(no_cal["message"].as_str().unwrap().contains("Sébastien Pelletier"), "{no_cal}");
+        let no_machine = d.iter().find(|x| x["code"] == "no_machine").unwrap_or_else(|| panic!("{d:?}"));
+        assert_eq!(no_machine["severity"], "error");
+        let op = no_machine["op_id"].as_i64().unwrap();
+        // That operation (and what follows it in its job) is not planned; the rest is.
+        assert!(!p["ops"].as_array().unwrap().iter().any(|o| o["op_id"] == op));
+        assert!(p["kpis"]["unplanned_ops"].as_u64().unwrap() >= 1);
+        assert!(p["kpis"]["planned_ops"].as_u64().unwrap() > 0);
+        assert!(p["summary"].as_str().unwrap().contains("problème"), "{}", p["summary"]);
         app
     }
 }

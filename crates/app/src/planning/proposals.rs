@@ -751,6 +751,51 @@ fn not_pending(p: &plan_proposal::Model) -> AppError {
     )
 }
 
+/// The proposal, read in the decision's transaction; only a waiting one can be decided.
+async fn pending<C: ConnectionTrait>(db: &C, id: i64) -> Result<plan_proposal::Model, AppError> {
+    let p = plan_proposal::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Proposition de planning", "Plan proposal"))?;
+    if p.status != "en_attente" {
+        return Err(not_pending(&p));
+    }
+    Ok(p)
+}
+
+/// Records a manager's decision (`acceptee` or `refusee`) with its note and audit row.
+async fn decide<C: ConnectionTrait>(
+    db: &C,
+    ctx: &Ctx,
+    p: plan_proposal::Model,
+    status: &str,
+    note: Option<String>,
+) -> Result<plan_proposal::Model, AppError> {
+    let version = p.version;
+    let mut a: plan_proposal::ActiveModel = p.into();
+    a.status = Set(status.into());
+    a.decided_by = Set(Some(ctx.actor_login().to_string()));
+    a.decided_at = Set(Some(crate::now()));
+    a.decision_note = Set(note);
+    a.version = Set(version + 1);
+    let p = a.update(db).await?;
+    audit::record(
+        db,
+        ctx,
+        "plan_proposal",
+        &p.id.to_string(),
+        if status == "acceptee" {
+            "accept"
+        } else {
+            "reject"
+        },
+        Some(serde_json::json!({"status": "en_attente"})),
+        Some(serde_json::json!({"status": status, "note": p.decision_note})),
+    )
+    .await?;
+    Ok(p)
+}
+
 /// A manager accepts: the proposed plan becomes the current plan (and an urgent job keeps its
 /// raised priority).
 pub async fn accept(
@@ -764,13 +809,7 @@ pub async fn accept(
     ctx.require(Module::Planning, Action::Validate)?;
     let note = note_of(&i)?;
     let tx = db.write().await?;
-    let p = plan_proposal::Entity::find_by_id(id)
-        .one(&tx.tx)
-        .await?
-        .ok_or_else(|| AppError::not_found("Proposition de planning", "Plan proposal"))?;
-    if p.status != "en_attente" {
-        return Err(not_pending(&p));
-    }
+    let p = pending(&tx.tx, id).await?;
     let rev = current_revision(&tx.tx).await?;
     if rev != p.base_revision {
         let mut a: plan_proposal::ActiveModel = p.clone().into();
@@ -797,24 +836,7 @@ pub async fn accept(
         a.version = Set(j.version + 1);
         a.update(&tx.tx).await?;
     }
-    let now = crate::now();
-    let mut a: plan_proposal::ActiveModel = p.clone().into();
-    a.status = Set("acceptee".into());
-    a.decided_by = Set(Some(ctx.actor_login().to_string()));
-    a.decided_at = Set(Some(now));
-    a.decision_note = Set(note);
-    a.version = Set(p.version + 1);
-    let p = a.update(&tx.tx).await?;
-    audit::record(
-        &tx.tx,
-        ctx,
-        "plan_proposal",
-        &p.id.to_string(),
-        "accept",
-        Some(serde_json::json!({"status": "en_attente"})),
-        Some(serde_json::json!({"status": "acceptee", "note": p.decision_note})),
-    )
-    .await?;
+    let p = decide(&tx.tx, ctx, p, "acceptee", note).await?;
     tx.commit().await?;
     publish(bus, "plan_applied");
     get(db, ctx, p.id, english).await
@@ -830,30 +852,8 @@ pub async fn reject(
     ctx.require(Module::Planning, Action::Validate)?;
     let note = note_of(&i)?;
     let tx = db.write().await?;
-    let p = plan_proposal::Entity::find_by_id(id)
-        .one(&tx.tx)
-        .await?
-        .ok_or_else(|| AppError::not_found("Proposition de planning", "Plan proposal"))?;
-    if p.status != "en_attente" {
-        return Err(not_pending(&p));
-    }
-    let mut a: plan_proposal::ActiveModel = p.clone().into();
-    a.status = Set("refusee".into());
-    a.decided_by = Set(Some(ctx.actor_login().to_string()));
-    a.decided_at = Set(Some(crate::now()));
-    a.decision_note = Set(note);
-    a.version = Set(p.version + 1);
-    let p = a.update(&tx.tx).await?;
-    audit::record(
-        &tx.tx,
-        ctx,
-        "plan_proposal",
-        &p.id.to_string(),
-        "reject",
-        Some(serde_json::json!({"status": "en_attente"})),
-        Some(serde_json::json!({"status": "refusee", "note": p.decision_note})),
-    )
-    .await?;
+    let p = pending(&tx.tx, id).await?;
+    let p = decide(&tx.tx, ctx, p, "refusee", note).await?;
     tx.commit().await?;
     get(db, ctx, p.id, english).await
 }

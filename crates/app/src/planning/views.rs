@@ -593,14 +593,13 @@ pub async fn working_time_view(
     let l = input::load(&db.conn, input::origin_now(), today, &Overrides::default()).await?;
     let plan = l.current_plan();
     let alerts = shop::working_time(&l.input, &plan);
+    let planned = shop::planned_minutes_by_day(&l.input, &plan);
     let s = &l.input.settings;
     let mut people = vec![];
     for p in &l.input.people {
         let mut per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-        for o in plan.ops.iter().filter(|o| o.person_id == Some(p.id)) {
-            for (d, m) in minutes_per_day(o) {
-                *per_day.entry(d).or_insert(0) += m;
-            }
+        for ((_, d), m) in planned.range((p.id, NaiveDate::MIN)..=(p.id, NaiveDate::MAX)) {
+            *per_day.entry(*d).or_insert(0) += m;
         }
         for h in &p.history {
             per_day.entry(h.day).or_insert(h.minutes);

@@ -156,10 +156,16 @@ impl<'a> Model<'a> {
 
     pub fn job_label(&self, j: usize) -> String {
         let job = self.jobs[j].input;
-        if job.part.is_empty() {
-            format!("OF {}", job.number)
+        // Job numbers usually carry their kind already (`OF-2026-0001`).
+        let number = if job.number.starts_with("OF") {
+            job.number.clone()
         } else {
-            format!("OF {} ({})", job.number, job.part)
+            format!("OF {}", job.number)
+        };
+        if job.part.is_empty() {
+            number
+        } else {
+            format!("{number} ({})", job.part)
         }
     }
 

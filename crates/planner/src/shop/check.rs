@@ -181,7 +181,6 @@ pub fn check_move(
         .iter()
         .filter(|p| p.op_id != request.op_id)
         .collect();
-    let mut opt = opt;
     if let (Some(x), Some(fam)) = (opt.as_mut(), op.input.setup_family.as_ref()) {
         let prev = others
             .iter()
@@ -200,21 +199,21 @@ pub fn check_move(
     let pl = state.fits_at(&model, o, opt, 0, person, s, false);
     let Some(pl) = pl else {
         let mut why = Vec::new();
-        if let Some(x) = opt {
-            if !model.machines[x.m].win.contains(s) {
-                why.push(format!(
-                    "{} ne travaille pas à cette heure",
-                    model.machines[x.m].name
-                ));
-            }
+        if let Some(x) = opt
+            && !model.machines[x.m].win.contains(s)
+        {
+            why.push(format!(
+                "{} ne travaille pas à cette heure",
+                model.machines[x.m].name
+            ));
         }
-        if let Some(p) = person {
-            if !model.pwin(p).contains(s) {
-                why.push(format!(
-                    "{} ne travaille pas à cette heure",
-                    model.people[p].name
-                ));
-            }
+        if let Some(p) = person
+            && !model.pwin(p).contains(s)
+        {
+            why.push(format!(
+                "{} ne travaille pas à cette heure",
+                model.people[p].name
+            ));
         }
         if matches!(op.kind, Kind::Sub(_)) && !model.shop.contains(s) {
             why.push("l'atelier est fermé à cette heure".to_string());
@@ -325,18 +324,18 @@ pub fn check_move(
         }
     }
     for &su in &op.succs {
-        if let Some(sp) = others.iter().find(|p| p.op_id == model.ops[su].id) {
-            if sp.start < end {
-                v.push(violation(
-                    "precedence",
-                    format!(
-                        "{label} finirait le {}, après le début de {} ({}).",
-                        fmt_dt(end),
-                        model.op_label(su),
-                        fmt_dt(sp.start)
-                    ),
-                ));
-            }
+        if let Some(sp) = others.iter().find(|p| p.op_id == model.ops[su].id)
+            && sp.start < end
+        {
+            v.push(violation(
+                "precedence",
+                format!(
+                    "{label} finirait le {}, après le début de {} ({}).",
+                    fmt_dt(end),
+                    model.op_label(su),
+                    fmt_dt(sp.start)
+                ),
+            ));
         }
     }
     if !v.is_empty() {

@@ -266,7 +266,7 @@ impl State {
                 if e > model.horizon {
                     return None;
                 }
-                return Some(Attempt::Done(Placed {
+                Some(Attempt::Done(Placed {
                     machine: None,
                     station: 0,
                     person: None,
@@ -277,7 +277,7 @@ impl State {
                     work: 0,
                     reduced: false,
                     fixed: false,
-                }));
+                }))
             }
             (Kind::Manual(min), _) => {
                 let (s, e, person) = match p {
@@ -290,12 +290,12 @@ impl State {
                         (s, e, None)
                     }
                 };
-                if let Some(p) = person {
-                    if let Some(c) = conflict(&self.persons[p], s, e) {
-                        return Some(Attempt::Retry(c.e));
-                    }
+                if let Some(p) = person
+                    && let Some(c) = conflict(&self.persons[p], s, e)
+                {
+                    return Some(Attempt::Retry(c.e));
                 }
-                return Some(Attempt::Done(Placed {
+                Some(Attempt::Done(Placed {
                     machine: None,
                     station: 0,
                     person,
@@ -306,7 +306,7 @@ impl State {
                     work: *min,
                     reduced: false,
                     fixed: false,
-                }));
+                }))
             }
             (Kind::Machine(_), Some(opt)) => {
                 let m = opt.m;
@@ -351,18 +351,18 @@ impl State {
                 if k2 != k {
                     return Some(Attempt::Retry(s));
                 }
-                if let Some(next) = tl.get(k2) {
-                    if next.s < e.max(s + 1) || (next.reduced && next.fam != op.family) {
-                        return Some(Attempt::Retry(next.e));
-                    }
+                if let Some(next) = tl.get(k2)
+                    && (next.s < e.max(s + 1) || (next.reduced && next.fam != op.family))
+                {
+                    return Some(Attempt::Retry(next.e));
                 }
                 let person = if pw.is_some() { p } else { None };
-                if let Some(p) = person {
-                    if let Some(c) = conflict(&self.persons[p], s, pe) {
-                        return Some(Attempt::Retry(c.e));
-                    }
+                if let Some(p) = person
+                    && let Some(c) = conflict(&self.persons[p], s, pe)
+                {
+                    return Some(Attempt::Retry(c.e));
                 }
-                return Some(Attempt::Done(Placed {
+                Some(Attempt::Done(Placed {
                     machine: Some(m),
                     station,
                     person,
@@ -373,9 +373,9 @@ impl State {
                     work: setup + opt.run,
                     reduced,
                     fixed: false,
-                }));
+                }))
             }
-            (Kind::Machine(_), None) => return None,
+            (Kind::Machine(_), None) => None,
         }
     }
 
@@ -410,7 +410,9 @@ impl State {
             }
             _ => vec![None],
         };
-        let mut best: Option<((bool, i64, i64, usize, usize, usize), Placed)> = None;
+        // (over the limits, end, start, person rank, option, station)
+        type Key = (bool, i64, i64, usize, usize, usize);
+        let mut best: Option<(Key, Placed)> = None;
         for (oi, opt) in opts.iter().enumerate() {
             let nst = opt.map_or(1, |x| model.machines[x.m].stations);
             for st in 0..nst {
@@ -455,19 +457,19 @@ impl State {
 
     pub fn book(&mut self, model: &Model, o: usize, pl: Placed) {
         let fam = model.ops[o].family;
-        if let Some(m) = pl.machine {
-            if let Some(tl) = self.stations.get_mut(m).and_then(|s| s.get_mut(pl.station)) {
-                insert(
-                    tl,
-                    Booking {
-                        s: pl.start,
-                        e: pl.end,
-                        op: o,
-                        fam,
-                        reduced: pl.reduced,
-                    },
-                );
-            }
+        if let Some(m) = pl.machine
+            && let Some(tl) = self.stations.get_mut(m).and_then(|s| s.get_mut(pl.station))
+        {
+            insert(
+                tl,
+                Booking {
+                    s: pl.start,
+                    e: pl.end,
+                    op: o,
+                    fam,
+                    reduced: pl.reduced,
+                },
+            );
         }
         if let Some(p) = pl.person {
             insert(
@@ -495,10 +497,10 @@ impl State {
         let Some(pl) = self.placed[o].take() else {
             return;
         };
-        if let Some(m) = pl.machine {
-            if let Some(tl) = self.stations.get_mut(m).and_then(|s| s.get_mut(pl.station)) {
-                tl.retain(|b| b.op != o);
-            }
+        if let Some(m) = pl.machine
+            && let Some(tl) = self.stations.get_mut(m).and_then(|s| s.get_mut(pl.station))
+        {
+            tl.retain(|b| b.op != o);
         }
         if let Some(p) = pl.person {
             self.persons[p].retain(|b| b.op != o);
@@ -546,12 +548,11 @@ impl State {
                     None => {}
                 }
             }
-            if let Some(p) = person {
-                if end > start {
-                    if let Some(c) = conflict(&self.persons[p], start, end) {
-                        overlaps.push((o, Some(c.op), Some(p)));
-                    }
-                }
+            if let Some(p) = person
+                && end > start
+                && let Some(c) = conflict(&self.persons[p], start, end)
+            {
+                overlaps.push((o, Some(c.op), Some(p)));
             }
             let pl = Placed {
                 machine,

@@ -31,7 +31,7 @@ pub use diff::diff;
 pub use model::*;
 pub use plan::plan;
 pub use repair::repair;
-pub use working_time::working_time;
+pub use working_time::{planned_minutes_by_day, working_time};
 #[cfg(test)]
 mod tests;
 mod verify;

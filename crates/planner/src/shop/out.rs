@@ -92,19 +92,19 @@ pub(crate) fn fixed_diagnostics(
         });
     }
     for (o, op) in model.ops.iter().enumerate() {
-        if let Some(id) = op.fixed.and_then(|f| f.machine_id) {
-            if !model.machine_idx.contains_key(&id) {
-                out.push(diag(
-                    "unknown_machine",
-                    Severity::Warning,
-                    Some(model.jobs[op.job].input.id),
-                    Some(op.id),
-                    format!(
-                        "{} (figée) est sur une machine inconnue ({id}).",
-                        model.op_label(o)
-                    ),
-                ));
-            }
+        if let Some(id) = op.fixed.and_then(|f| f.machine_id)
+            && !model.machine_idx.contains_key(&id)
+        {
+            out.push(diag(
+                "unknown_machine",
+                Severity::Warning,
+                Some(model.jobs[op.job].input.id),
+                Some(op.id),
+                format!(
+                    "{} (figée) est sur une machine inconnue ({id}).",
+                    model.op_label(o)
+                ),
+            ));
         }
     }
     out
@@ -206,21 +206,22 @@ pub(crate) fn finish(
             continue;
         };
         for &p in &op.preds {
-            if let Some(pp) = state.placed[p] {
-                if pp.end > pl.start && !pp.fixed {
-                    diags.push(diag(
-                        "fixed_precedence",
-                        Severity::Warning,
-                        Some(model.jobs[op.job].input.id),
-                        Some(op.id),
-                        format!(
-                            "{} est figée avant la fin de {} ({}).",
-                            model.op_label(o),
-                            model.op_label(p),
-                            fmt_dt(model.at(pp.end))
-                        ),
-                    ));
-                }
+            if let Some(pp) = state.placed[p]
+                && pp.end > pl.start
+                && !pp.fixed
+            {
+                diags.push(diag(
+                    "fixed_precedence",
+                    Severity::Warning,
+                    Some(model.jobs[op.job].input.id),
+                    Some(op.id),
+                    format!(
+                        "{} est figée avant la fin de {} ({}).",
+                        model.op_label(o),
+                        model.op_label(p),
+                        fmt_dt(model.at(pp.end))
+                    ),
+                ));
             }
         }
     }

@@ -249,14 +249,22 @@ pub fn plan(input: &super::model::ShopInput, params: &PlanParams) -> PlanOut {
     diags.extend(impossible_due_dates(&model, &fixed));
 
     let core = core_order(&model, &fixed, params);
-    // Two replays of the core's order: on the core's machines, and choosing the machine again
-    // on the real calendars. The better one (fewer unplanned, then the core's objective) wins.
+    // Three replays, the best one wins (fewer unplanned, then the core's objective, then
+    // set-up): the core's order on the core's machines; the core's order choosing the machine
+    // again on the real calendars; and a priority rule (sur-urgent, due date, weight) as a
+    // safety net when the flat axis of the core misleads it.
     let (a, fa) = decode(&model, fixed.clone(), &core.order, Some(&core.machine));
-    let (b, fb) = decode(&model, fixed, &core.order, None);
-    let (state, failed) = if score(&model, &b, fb.len()) < score(&model, &a, fa.len()) {
-        (b, fb)
-    } else {
-        (a, fa)
-    };
+    let mut best = (score(&model, &a, fa.len()), a, fa);
+    let others = [
+        decode(&model, fixed.clone(), &core.order, None),
+        decode(&model, fixed, &fallback_order(&model), None),
+    ];
+    for (st, f) in others {
+        let sc = score(&model, &st, f.len());
+        if sc < best.0 {
+            best = (sc, st, f);
+        }
+    }
+    let (_, state, failed) = best;
     finish(&model, &state, &failed, diags, core.iterations, started)
 }

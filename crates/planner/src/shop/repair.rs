@@ -36,10 +36,10 @@ fn keep(model: &Model, state: &mut State, o: usize, cur: &PlannedOp, needed: Opt
         return false;
     }
     for &p in &op.preds {
-        if let Some(pp) = state.placed[p] {
-            if pp.end > s {
-                return false;
-            }
+        if let Some(pp) = state.placed[p]
+            && pp.end > s
+        {
+            return false;
         }
     }
     let person = match cur.person_id {
@@ -150,10 +150,11 @@ pub fn repair(
     if let Event::UrgentJob { job_id } = event {
         for job in model.jobs.iter().filter(|j| j.input.id == *job_id) {
             for &o in &job.topo {
-                if movable(o) && state.placed[o].is_none() {
-                    if let Err(why) = state.place(&model, o, None) {
-                        failed.push((o, why));
-                    }
+                if movable(o)
+                    && state.placed[o].is_none()
+                    && let Err(why) = state.place(&model, o, None)
+                {
+                    failed.push((o, why));
                 }
             }
         }
@@ -175,7 +176,6 @@ pub fn repair(
         .filter(|&(_, o)| movable(o) && Some(o) != hit && state.placed[o].is_none())
         .collect();
     kept_order.sort_unstable();
-    kept_order.dedup_by_key(|x| x.1);
     // Key of each operation to (re)place: its former start, new ones after everything.
     let mut todo: Vec<(i64, usize)> = Vec::new();
     let failed_set = |failed: &Vec<(usize, NoPlace)>, o: usize| failed.iter().any(|f| f.0 == o);
@@ -198,18 +198,23 @@ pub fn repair(
             *entry = model.ops[o].family;
         }
     }
+    let mut tried = vec![false; model.ops.len()];
     for &(t, o) in &kept_order {
+        if std::mem::replace(&mut tried[o], true) {
+            continue; // The same operation twice in `current`: the earliest one counts.
+        }
         if !keep(&model, &mut state, o, cur[&model.ops[o].id], needed[o]) {
             todo.push((t, o));
         }
     }
-    if let Some(o) = hit {
-        if movable(o) && state.placed[o].is_none() {
-            let t = cur
-                .get(&model.ops[o].id)
-                .map_or(model.horizon, |p| model.rel(p.start, false));
-            todo.push((t, o));
-        }
+    if let Some(o) = hit
+        && movable(o)
+        && state.placed[o].is_none()
+    {
+        let t = cur
+            .get(&model.ops[o].id)
+            .map_or(model.horizon, |p| model.rel(p.start, false));
+        todo.push((t, o));
     }
     for (i, o) in fallback_order(&model).into_iter().enumerate() {
         if state.placed[o].is_none() && !todo.iter().any(|x| x.1 == o) && !failed_set(&failed, o) {
@@ -235,18 +240,22 @@ pub fn repair(
             break;
         };
         let (_, o) = todo.remove(k);
+        if state.placed[o].is_some() {
+            continue;
+        }
         match state.place(&model, o, None) {
             Ok(pl) => {
                 for &s in &model.ops[o].succs {
-                    if let Some(sp) = state.placed[s] {
-                        if !sp.fixed && sp.start < pl.end {
-                            state.unbook(&model, s);
-                            todo.push((
-                                cur.get(&model.ops[s].id)
-                                    .map_or(pl.end, |p| model.rel(p.start, false)),
-                                s,
-                            ));
-                        }
+                    if let Some(sp) = state.placed[s]
+                        && !sp.fixed
+                        && sp.start < pl.end
+                    {
+                        state.unbook(&model, s);
+                        todo.push((
+                            cur.get(&model.ops[s].id)
+                                .map_or(pl.end, |p| model.rel(p.start, false)),
+                            s,
+                        ));
                     }
                 }
             }

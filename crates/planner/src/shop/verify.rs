@@ -79,17 +79,16 @@ pub fn verify_plan(input: &ShopInput, plan: &PlanOut) -> Vec<String> {
                     if person.calendar.is_none() {
                         errors.push(format!("{who}: person {id} has no calendar"));
                     }
-                    if let Some(req) = &op.input.skill {
-                        if !person
+                    if let Some(req) = &op.input.skill
+                        && !person
                             .skills
                             .iter()
                             .any(|k| k.skill == req.skill && k.level >= req.level)
-                        {
-                            errors.push(format!(
-                                "{who}: person {id} lacks {} level {}",
-                                req.skill, req.level
-                            ));
-                        }
+                    {
+                        errors.push(format!(
+                            "{who}: person {id} lacks {} level {}",
+                            req.skill, req.level
+                        ));
                     }
                     Some(model.pwin(pi))
                 }

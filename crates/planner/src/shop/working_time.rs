@@ -31,11 +31,8 @@ fn segments(model: &Model, op: &PlannedOp) -> Option<(usize, Vec<(i64, i64)>)> {
     Some((p, State::person_segments(model, o.unwrap_or(0), &pl)))
 }
 
-pub(crate) fn working_time_of(model: &Model, ops: &[PlannedOp]) -> Vec<Diagnostic> {
-    let s = &model.input.settings;
-    let week_offset = State::new_week_offset(model);
-    let week_of = |day: i64| (day + week_offset).div_euclid(7);
-    let monday = |w: i64| model.date_of_day(w * 7 - week_offset);
+/// Planned minutes per person (model index) and day (model day index).
+fn planned_of(model: &Model, ops: &[PlannedOp]) -> Vec<BTreeMap<i64, i64>> {
     let mut planned: Vec<BTreeMap<i64, i64>> = vec![BTreeMap::new(); model.people.len()];
     for op in ops {
         if let Some((p, segs)) = segments(model, op) {
@@ -44,6 +41,32 @@ pub(crate) fn working_time_of(model: &Model, ops: &[PlannedOp]) -> Vec<Diagnosti
             }
         }
     }
+    planned
+}
+
+/// The minutes each person is planned to work on each day of the plan, counted as the limits
+/// are checked (an unattended run counts its set-up only): `(employee id, day) → minutes`.
+pub fn planned_minutes_by_day(
+    input: &ShopInput,
+    plan: &PlanOut,
+) -> BTreeMap<(i64, chrono::NaiveDate), i64> {
+    let model = Model::build(input);
+    let mut out = BTreeMap::new();
+    for (p, days) in planned_of(&model, &plan.ops).iter().enumerate() {
+        let id = model.input.people[model.people[p].src].id;
+        for (&d, &m) in days {
+            *out.entry((id, model.date_of_day(d))).or_insert(0) += m;
+        }
+    }
+    out
+}
+
+pub(crate) fn working_time_of(model: &Model, ops: &[PlannedOp]) -> Vec<Diagnostic> {
+    let s = &model.input.settings;
+    let week_offset = State::new_week_offset(model);
+    let week_of = |day: i64| (day + week_offset).div_euclid(7);
+    let monday = |w: i64| model.date_of_day(w * 7 - week_offset);
+    let planned = planned_of(model, ops);
     let mut out = Vec::new();
     for (p, days) in planned.iter().enumerate() {
         if days.is_empty() {
