@@ -341,11 +341,31 @@ on_all_backends! {
         assert_eq!(p["trigger"], "urgence");
         assert!(p["requires_validation"].as_bool().unwrap());
         assert!(p["ops"].as_array().unwrap().iter().filter(|o| o["job_id"] == job).all(|o| o["priority"] == 2), "{}", p["ops"]);
-        // Not accepted yet: the job keeps its priority.
+        // Not accepted yet: the job keeps its priority. The managers are told (alerts): the
+        // urgent proposal waits (critical), and the rail job is past its requested date.
         let b = app.get(&wide_board(), &chef).await.json();
         assert_eq!(b["ops"].as_array().unwrap().len(), 0);
+        usinage_app::alerts::recompute(&app.db, usinage_app::paris_today()).await.unwrap();
+        let al = app.get("/api/v1/alerts?kind=planning", &chef).await.json();
+        let items = al["items"].as_array().unwrap();
+        let waiting = items.iter().find(|a| a["entity_type"] == "planning/propositions" && a["entity_id"] == p["id"]).unwrap_or_else(|| panic!("{al}"));
+        assert_eq!(waiting["severity"], "critique");
+        assert!(waiting["title"].as_str().unwrap().contains("à valider"), "{waiting}");
+        assert!(items.iter().any(|a| a["entity_type"] == "jobs" && a["title"].as_str().unwrap().contains("sur-urgent")), "{al}");
         let dir = app.login("direction").await;
         app.post(&format!("/api/v1/planning/proposals/{}/accept", p["id"]), &dir, json!({})).await.assert(200);
+        // (A refresh started by an earlier request may still land: the last recompute wins.)
+        let mut waiting_left = true;
+        for _ in 0..20 {
+            usinage_app::alerts::recompute(&app.db, usinage_app::paris_today()).await.unwrap();
+            let al = app.get("/api/v1/alerts?kind=planning", &chef).await.json();
+            waiting_left = al["items"].as_array().unwrap().iter().any(|a| a["entity_type"] == "planning/propositions");
+            if !waiting_left {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(!waiting_left, "decided: no longer waiting");
         let b = app.get(&wide_board(), &chef).await.json();
         let mine: Vec<&Value> = b["ops"].as_array().unwrap().iter().filter(|o| o["job_id"] == job).collect();
         assert!(!mine.is_empty());

@@ -1,6 +1,7 @@
 //! Alerts: one place listing what needs attention in the shop — tools and materials under their
 //! minimum stock, measuring instruments due for calibration or expired/blocked, certifications
-//! expiring (J-30, J-10) or expired.
+//! expiring (J-30, J-10) or expired, plan proposals waiting for a manager, re-balancing applied
+//! automatically in the last 24 hours, and sur-urgent jobs (past their requested date).
 //!
 //! The alerts are derived data. A background job ([`recompute`], started by `usinage serve` at
 //! start and every N minutes) evaluates the rules of each module (tool `below_min`, the material
@@ -44,6 +45,7 @@ pub const KINDS: &[(&str, Module, &str, &str)] = &[
         "Calibration",
     ),
     ("habilitation", Module::Hr, "Habilitation", "Certification"),
+    ("planning", Module::Planning, "Planning", "Planning"),
 ];
 
 /// (severity, rank — lower first, French label, English label)
@@ -273,6 +275,7 @@ pub async fn compute(db: &Db, today: NaiveDate) -> Result<Vec<NewAlert>, AppErro
     all.extend(material_alerts(db, &ctx).await?);
     all.extend(instrument_alerts(db, today).await?);
     all.extend(certification_alerts(db, &ctx, today).await?);
+    all.extend(crate::planning::proposals::alerts(db, today).await?);
     Ok(all)
 }
 
@@ -317,13 +320,14 @@ pub fn readable_kinds(ctx: &Ctx) -> Vec<&'static str> {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AlertItem {
     pub id: i64,
-    /// `stock_outil`, `stock_matiere`, `etalonnage`, `habilitation`
+    /// `stock_outil`, `stock_matiere`, `etalonnage`, `habilitation`, `planning`
     pub kind: String,
     pub kind_label: String,
     /// `critique`, `attention`, `info`
     pub severity: String,
     pub severity_label: String,
-    /// UI path of the record (`tools`, `materials`, `instruments`, `employees`).
+    /// UI path of the record (`tools`, `materials`, `instruments`, `employees`, `jobs`,
+    /// `planning/propositions`).
     pub entity_type: String,
     pub entity_id: i64,
     /// French title and detail.

@@ -135,7 +135,7 @@ const en: Messages = {
     none: 'No alerts.',
     due: 'Due: {{date}}',
     severity: { critique: 'Critical', attention: 'Warning', info: 'Information' },
-    kind: { stock_outil: 'Tool stock', stock_matiere: 'Material stock', etalonnage: 'Calibration', habilitation: 'Certification' },
+    kind: { stock_outil: 'Tool stock', stock_matiere: 'Material stock', etalonnage: 'Calibration', habilitation: 'Certification', planning: 'Planning' },
   },
   topbar: {
     logout: 'Log out',

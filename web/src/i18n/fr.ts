@@ -136,7 +136,7 @@ const fr = {
     none: 'Aucune alerte.',
     due: 'Échéance : {{date}}',
     severity: { critique: 'Critique', attention: 'Attention', info: 'Information' },
-    kind: { stock_outil: 'Stock outil', stock_matiere: 'Stock matière', etalonnage: 'Étalonnage', habilitation: 'Habilitation' },
+    kind: { stock_outil: 'Stock outil', stock_matiere: 'Stock matière', etalonnage: 'Étalonnage', habilitation: 'Habilitation', planning: 'Planning' },
   },
   topbar: {
     logout: 'Déconnexion',

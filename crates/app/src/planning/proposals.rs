@@ -401,6 +401,17 @@ pub(crate) async fn store(
         .filter(job::Column::SurUrgent.eq(false))
         .exec(&tx.tx)
         .await?;
+    // …and no longer once its requested date was moved later (or removed).
+    job::Entity::update_many()
+        .col_expr(job::Column::SurUrgent, Expr::value(false))
+        .filter(job::Column::SurUrgent.eq(true))
+        .filter(
+            sea_orm::Condition::any()
+                .add(job::Column::DueDate.gte(today))
+                .add(job::Column::DueDate.is_null()),
+        )
+        .exec(&tx.tx)
+        .await?;
     let now = crate::now();
     if trigger == "manuel" || trigger == "nuit" {
         // A new full plan supersedes the full plans still waiting.
@@ -456,6 +467,7 @@ pub(crate) async fn store(
         apply(&tx.tx, ctx, &plan, p.id).await?;
     }
     tx.commit().await?;
+    refresh_alerts(db);
     publish(
         bus,
         if auto {
@@ -838,6 +850,7 @@ pub async fn accept(
     }
     let p = decide(&tx.tx, ctx, p, "acceptee", note).await?;
     tx.commit().await?;
+    refresh_alerts(db);
     publish(bus, "plan_applied");
     get(db, ctx, p.id, english).await
 }
@@ -855,6 +868,7 @@ pub async fn reject(
     let p = pending(&tx.tx, id).await?;
     let p = decide(&tx.tx, ctx, p, "refusee", note).await?;
     tx.commit().await?;
+    refresh_alerts(db);
     get(db, ctx, p.id, english).await
 }
 
@@ -896,4 +910,94 @@ pub async fn nightly(db: &Db, bus: &Bus) -> Result<Option<i64>, AppError> {
     let plan = run_plan(l.input.clone(), PLAN_TIME).await?;
     let (p, _) = store(db, &ctx, bus, &l, base, plan, "nuit", None).await?;
     Ok(Some(p.id))
+}
+
+/// What planning puts in the alerts: proposals waiting for a manager (an urgent one is
+/// critical), re-balancing applied automatically in the last 24 hours, and ready or running
+/// jobs past their requested date (sur-urgent).
+pub async fn alerts(db: &Db, today: NaiveDate) -> Result<Vec<crate::alerts::NewAlert>, AppError> {
+    use crate::alerts::NewAlert;
+    let rev = revision(&db.conn).await?;
+    let mut out = vec![];
+    for p in plan_proposal::Entity::find()
+        .filter(plan_proposal::Column::Status.eq("en_attente"))
+        .filter(plan_proposal::Column::BaseRevision.eq(rev))
+        .order_by_asc(plan_proposal::Column::Id)
+        .all(&db.conn)
+        .await?
+    {
+        out.push(NewAlert {
+            kind: "planning",
+            severity: if p.trigger == "urgence" {
+                "critique"
+            } else {
+                "attention"
+            },
+            entity_type: "planning/propositions",
+            entity_id: p.id,
+            title: format!(
+                "Proposition de planning {} à valider ({})",
+                p.number,
+                label(TRIGGERS, &p.trigger, false).to_lowercase()
+            ),
+            detail: p.summary.clone().unwrap_or_default(),
+            due_date: None,
+        });
+    }
+    let since = crate::now() - chrono::Duration::hours(24);
+    for p in plan_proposal::Entity::find()
+        .filter(plan_proposal::Column::Status.eq("appliquee"))
+        .filter(plan_proposal::Column::DecidedAt.gte(since))
+        .order_by_asc(plan_proposal::Column::Id)
+        .all(&db.conn)
+        .await?
+    {
+        out.push(NewAlert {
+            kind: "planning",
+            severity: "info",
+            entity_type: "planning/propositions",
+            entity_id: p.id,
+            title: format!(
+                "Rééquilibrage appliqué automatiquement : {} ({})",
+                p.number,
+                p.trigger_ref
+                    .clone()
+                    .unwrap_or_else(|| label(TRIGGERS, &p.trigger, false))
+            ),
+            detail: p.summary.clone().unwrap_or_default(),
+            due_date: None,
+        });
+    }
+    for j in job::Entity::find()
+        .filter(job::Column::Status.is_in(["pret", "en_cours"]))
+        .filter(job::Column::DueDate.lt(today))
+        .order_by_asc(job::Column::DueDate)
+        .all(&db.conn)
+        .await?
+    {
+        let Some(due) = j.due_date else { continue };
+        out.push(NewAlert {
+            kind: "planning",
+            severity: "critique",
+            entity_type: "jobs",
+            entity_id: j.id,
+            title: format!("{} sur-urgent : date souhaitée dépassée", j.number),
+            detail: format!(
+                "Date souhaitée du {} dépassée : l'OF passe en tête au prochain planning.",
+                fr_date(due)
+            ),
+            due_date: Some(due),
+        });
+    }
+    Ok(out)
+}
+
+/// Refreshes the alerts after a planning change, in the background (the request does not wait).
+pub(crate) fn refresh_alerts(db: &Db) {
+    let db = db.clone();
+    tokio::spawn(async move {
+        if let Err(e) = crate::alerts::recompute(&db, crate::paris_today()).await {
+            tracing::warn!(error = %e.detail.fr, "alerts after a planning change");
+        }
+    });
 }
