@@ -130,7 +130,7 @@ on_all_backends! {
         let v = app.post(&format!("/api/v1/shop-floor/operations/{turning}/report"), &op, json!({"good": 20, "scrap": 1, "scrap_reason": "piece_reglage"})).await.json();
         assert_eq!((v["qty_good"].as_i64(), v["qty_scrap"].as_i64()), (Some(20), Some(1)));
         let mv = movements_of(&app, &chef, bar).await;
-        assert_eq!(mv.len(), 1, "{mv:?}");
+        assert_eq!(mv.len(), 1, "{mv:?} plan={plan}");
         assert_eq!(mv[0]["kind"], "sortie");
         assert_eq!((mv[0]["qty_before"].as_i64(), mv[0]["qty_after"].as_i64()), (Some(2), Some(1)));
         // 21 pieces × (46 + 3 kerf) + 2 trim = 1031 mm used: a 1969 mm offcut at the bar's place.
