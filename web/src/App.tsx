@@ -54,6 +54,8 @@ const PlanningPage = lazy(() => import('./pages/planning/PlanningPage').then((m)
 const PlanningLoadPage = lazy(() => import('./pages/planning/LoadPage').then((m) => ({ default: m.LoadPage })));
 const PlanningWorkingTimePage = lazy(() => import('./pages/planning/WorkingTimePage').then((m) => ({ default: m.WorkingTimePage })));
 const PlanningSettingsPage = lazy(() => import('./pages/planning/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const PlanningUnavailabilityPage = lazy(() => import('./pages/planning/UnavailabilityPage').then((m) => ({ default: m.UnavailabilityPage })));
+const PlanningCalendarsPage = lazy(() => import('./pages/planning/CalendarsPage').then((m) => ({ default: m.CalendarsPage })));
 const PlanningPrintPage = lazy(() => import('./pages/planning/PrintPage').then((m) => ({ default: m.PrintPage })));
 const MethodSheetPage = lazy(() => import('./pages/method-sheets/MethodSheetPage').then((m) => ({ default: m.MethodSheetPage })));
 
@@ -135,6 +137,8 @@ export function AppRoutes() {
         <Route path="planning/propositions/:id" element={<Lazy><PlanningPage /></Lazy>} />
         <Route path="planning/charge" element={<Lazy><PlanningLoadPage /></Lazy>} />
         <Route path="planning/temps-de-travail" element={<Lazy><PlanningWorkingTimePage /></Lazy>} />
+        <Route path="planning/indisponibilites" element={<Lazy><PlanningUnavailabilityPage /></Lazy>} />
+        <Route path="planning/calendriers" element={<Lazy><PlanningCalendarsPage /></Lazy>} />
         <Route path="planning/parametres" element={<Lazy><PlanningSettingsPage /></Lazy>} />
         <Route path="planning/imprimer" element={<Lazy><PlanningPrintPage /></Lazy>} />
         <Route path="rates" element={<RatesPage />} />

@@ -1,4 +1,4 @@
-// The tabs between the planning screens (Gantt, load, working time, settings).
+// The tabs between the planning screens (Gantt, load, working time, absences, calendars, settings).
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 
@@ -6,6 +6,8 @@ const TABS = [
   { to: '/planning', key: 'gantt' },
   { to: '/planning/charge', key: 'load' },
   { to: '/planning/temps-de-travail', key: 'working_time' },
+  { to: '/planning/indisponibilites', key: 'absences' },
+  { to: '/planning/calendriers', key: 'calendars' },
   { to: '/planning/parametres', key: 'settings' },
 ] as const;
 

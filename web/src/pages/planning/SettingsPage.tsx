@@ -1,6 +1,7 @@
 // /planning/parametres — rebalance mode (wait for validation / apply and notify), horizon,
-// nightly run, shop hours and closed days. Written with planning.validate (direction, chef
-// d'atelier, admin); others read.
+// nightly run and set-up factor. Written with planning.validate (direction, chef d'atelier,
+// admin); others read. The shop's hours and closed days live in the same settings but are edited
+// on /planning/calendriers (one editor, with its checks), so they are not sent from here.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,22 +11,24 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { PageHeader } from '../../components/PageHeader';
 import { useToast } from '../../components/Toast';
 import { can } from '../../modules';
-import { hhmmToMin, minToHhmm } from './logic';
+import { Link } from 'react-router';
+import { weekSummary } from './calendar';
 import { PlanningTabs } from './PlanningTabs';
 import type { PlanningSettings } from './types';
 import './planning.css';
 
 const KEY = ['planning', 'settings'];
 
-/** What PUT takes: the editable fields only (not the read-only list of modes). */
-function settingsBody(s: PlanningSettings) {
+/**
+ * What PUT takes: the fields of this screen only. The week and the closed days are left out
+ * (absent = unchanged) so saving here never overwrites what was just saved in Calendriers.
+ */
+export function settingsBody(s: PlanningSettings) {
   return {
     rebalance_mode: s.rebalance_mode,
     horizon_days: s.horizon_days,
     nightly: s.nightly,
     same_family_setup_factor: s.same_family_setup_factor,
-    shop_shifts: s.shop_shifts,
-    closures: s.closures.filter((c) => c.day),
   };
 }
 
@@ -34,6 +37,7 @@ function SettingsForm({ initial, readOnly }: { initial: PlanningSettings; readOn
   const toast = useToast();
   const qc = useQueryClient();
   const [s, setS] = useState<PlanningSettings>(initial);
+  const days = [0, 1, 2, 3, 4, 5, 6].map((d) => t(`planning.cal.weekdays_short.${d}`));
   const save = useMutation({
     mutationFn: (body: PlanningSettings) => api<PlanningSettings>('/planning/settings', { method: 'PUT', body: settingsBody(body) }),
     onSuccess: (r) => {
@@ -43,10 +47,6 @@ function SettingsForm({ initial, readOnly }: { initial: PlanningSettings; readOn
     },
   });
   const set = <K extends keyof PlanningSettings>(k: K, v: PlanningSettings[K]) => setS((x) => ({ ...x, [k]: v }));
-  const setShift = (i: number, patch: Partial<PlanningSettings['shop_shifts'][number]>) =>
-    set('shop_shifts', s.shop_shifts.map((x, j) => (j === i ? { ...x, ...patch } : x)));
-  const setClosure = (i: number, patch: Partial<PlanningSettings['closures'][number]>) =>
-    set('closures', s.closures.map((x, j) => (j === i ? { ...x, ...patch } : x)));
 
   return (
     <form
@@ -79,42 +79,13 @@ function SettingsForm({ initial, readOnly }: { initial: PlanningSettings; readOn
             <input className="input" inputMode="decimal" value={s.same_family_setup_factor} onChange={(e) => set('same_family_setup_factor', e.target.value.replace(',', '.'))} />
           </label>
         </section>
-        <section className="panel">
+        <section className="panel" data-testid="settings-calendars">
           <h3 className="panel-title">{t('planning.settings.shifts')}</h3>
-          {s.shop_shifts.map((sh, i) => (
-            <div key={i} className="pl-row-inputs" data-testid={`shift-${i}`}>
-              <select className="input input-sm" value={sh.weekday} onChange={(e) => setShift(i, { weekday: Number(e.target.value) })} aria-label={t('planning.settings.weekday')}>
-                {[0, 1, 2, 3, 4, 5, 6].map((d) => (
-                  <option key={d} value={d}>
-                    {t(`planning.settings.weekdays.${d}`)}
-                  </option>
-                ))}
-              </select>
-              <input className="input input-sm" type="time" value={minToHhmm(sh.start_min)} onChange={(e) => setShift(i, { start_min: hhmmToMin(e.target.value) ?? sh.start_min })} aria-label={t('planning.settings.start')} />
-              <input className="input input-sm" type="time" value={minToHhmm(sh.end_min)} onChange={(e) => setShift(i, { end_min: hhmmToMin(e.target.value) ?? sh.end_min })} aria-label={t('planning.settings.end')} />
-              <button type="button" className="btn btn-xs btn-secondary" onClick={() => set('shop_shifts', s.shop_shifts.filter((_, j) => j !== i))}>
-                {t('planning.settings.remove')}
-              </button>
-            </div>
-          ))}
-          <button type="button" className="btn btn-sm btn-secondary" onClick={() => set('shop_shifts', [...s.shop_shifts, { weekday: 0, start_min: 450, end_min: 720 }])}>
-            {t('planning.settings.add_shift')}
-          </button>
-        </section>
-        <section className="panel">
-          <h3 className="panel-title">{t('planning.settings.closures')}</h3>
-          {s.closures.map((c, i) => (
-            <div key={i} className="pl-row-inputs" data-testid={`closure-${i}`}>
-              <input className="input input-sm" type="date" value={c.day} onChange={(e) => setClosure(i, { day: e.target.value })} aria-label={t('planning.settings.day')} />
-              <input className="input input-sm" value={c.label} onChange={(e) => setClosure(i, { label: e.target.value })} aria-label={t('planning.settings.label')} />
-              <button type="button" className="btn btn-xs btn-secondary" onClick={() => set('closures', s.closures.filter((_, j) => j !== i))}>
-                {t('planning.settings.remove')}
-              </button>
-            </div>
-          ))}
-          <button type="button" className="btn btn-sm btn-secondary" onClick={() => set('closures', [...s.closures, { day: '', label: '' }])}>
-            {t('planning.settings.add_closure')}
-          </button>
+          <p className="small">{weekSummary(s.shop_shifts, days, t('planning.cal.never'))}</p>
+          <p className="small muted">{t('planning.settings.closures_count', { count: s.closures.length })}</p>
+          <Link to="/planning/calendriers" className="btn btn-sm btn-secondary" data-testid="settings-to-calendars">
+            {t('planning.settings.edit_calendars')}
+          </Link>
         </section>
       </fieldset>
       {!readOnly && (

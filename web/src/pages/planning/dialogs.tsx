@@ -208,7 +208,7 @@ export interface AbsenceDefaults {
 }
 
 /** Default range of a new absence: the selected op's day (07:30–17:00), else today. */
-export function absenceDefaults(board: Board, opId: number | null, today: Date): AbsenceDefaults {
+export function absenceDefaults(board: Pick<Board, 'ops'>, opId: number | null, today: Date): AbsenceDefaults {
   const op = board.ops.find((o) => o.op_id === opId);
   const day = op ? parseLocal(op.start) : today;
   const from = new Date(day.getFullYear(), day.getMonth(), day.getDate(), 7, 30);
@@ -222,7 +222,8 @@ export function AbsenceDialog({
   onClose,
   onCreated,
 }: {
-  board: Board;
+  /** Only its people and machines are used (the "Indisponibilités" screen passes those alone). */
+  board: Pick<Board, 'people' | 'machines'>;
   defaults: AbsenceDefaults;
   onClose: () => void;
   onCreated: (r: UnavailabilityCreated) => void;
