@@ -8,6 +8,7 @@ import { AppRoutes } from './App';
 import { AuthProvider } from './auth/AuthContext';
 import { ToastProvider } from './components/Toast';
 import './i18n';
+import { registerServiceWorker } from './pwa/register';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -37,10 +38,6 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-// PWA: the service worker caches the app shell (web/public/sw.js). Production builds only, so
-// the dev server's hot reload is never served from a cache.
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
-  });
-}
+// PWA: the service worker caches the app shell of this build (src/pwa/register.ts, public/sw.js).
+// Production builds only, so the dev server's hot reload is never served from a cache.
+if (import.meta.env.PROD) registerServiceWorker();
