@@ -432,10 +432,10 @@ function OutcomeBanner({
             {t('planning.unav.repair_applied', { number: p.number })} {p.summary}
           </div>
         ) : (
-          <div data-testid="unav-repair">
-            {t('planning.unav.repair', { number: p.number, summary: p.summary ?? t('planning.proposals.moves', { count: p.moves_count }) })}{' '}
-            {t('planning.unav.repair_waits')}
-          </div>
+          <>
+            <div data-testid="unav-repair">{t('planning.unav.repair', { number: p.number, summary: p.summary ?? t('planning.proposals.moves', { count: p.moves_count }) })}</div>
+            <div className="small">{t('planning.unav.repair_waits')}</div>
+          </>
         )}
         {p && !untouched && (
           <Link className="btn btn-sm btn-primary pl-outcome-btn" to={applied ? '/planning' : `/planning/propositions/${p.id}`} data-testid="unav-open-proposal">

@@ -60,7 +60,9 @@ export function WeekGrid({
                     {mine.length === 0 && <span className="muted small">{t('planning.cal.closed')}</span>}
                     {mine.map((r) => {
                       const e = errors.get(r.key);
-                      const shown = e && (showAll || touched.has(r.key)) ? e : null;
+                      // An overlap concerns both rows: shown on the other one too once either is left.
+                      const seen = showAll || touched.has(r.key) || (e?.code === 'overlap' && mine.some((x) => touched.has(x.key)));
+                      const shown = e && seen ? e : null;
                       const label = `${r.start}–${r.end}`;
                       const badStart = shown?.code === 'start_format';
                       const badEnd = shown != null && !badStart;

@@ -1,5 +1,5 @@
 // A small plan for the unit tests: two machines, three people, three operations on 08/12/2026.
-import type { Board, BoardOp, Proposal } from './types';
+import type { Board, BoardOp, PlanningSettings, Proposal, Unavailability } from './types';
 
 export function op(p: Partial<BoardOp> & Pick<BoardOp, 'op_id'>): BoardOp {
   return {
@@ -131,6 +131,71 @@ export function proposal(): Proposal {
       { ...b.ops[0], machine_id: 6, person_id: 9, end: '2026-12-08T11:40:00' },
       b.ops[1],
       { ...b.ops[2], start: '2026-12-10T07:30:00', end: '2026-12-10T10:20:00', late: true },
+    ],
+  };
+}
+
+/** Declared absences and downtime around 08/12/2026 (tests run "now" = 08/12/2026 10:00). */
+export function unavailabilities(): Unavailability[] {
+  return [
+    {
+      id: 3,
+      resource: 'machine',
+      resource_id: 4,
+      resource_name: 'M05 Centre 5 axes DMG',
+      kind: 'maintenance',
+      kind_label: 'Maintenance',
+      from: '2026-12-14T07:30:00',
+      to: '2026-12-14T17:00:00',
+      reason: 'Vidange et graissage annuel',
+      created_by: 'chef',
+      created_at: '2026-12-01T08:15:00Z',
+    },
+    {
+      id: 2,
+      resource: 'person',
+      resource_id: 8,
+      resource_name: 'Kévin Dumas',
+      kind: 'maladie',
+      kind_label: 'Arrêt maladie',
+      from: '2026-12-08T07:30:00',
+      to: '2026-12-09T17:00:00',
+      reason: null,
+      created_by: 'chef',
+      created_at: '2026-12-08T06:50:00Z',
+    },
+    {
+      id: 1,
+      resource: 'person',
+      resource_id: 10,
+      resource_name: 'Sébastien Pelletier',
+      kind: 'conges',
+      kind_label: 'Congés',
+      from: '2026-11-23T00:00:00',
+      to: '2026-11-28T00:00:00',
+      reason: 'Congés posés',
+      created_by: 'direction',
+      created_at: '2026-11-02T10:00:00Z',
+    },
+  ];
+}
+
+/** The demo shop's settings: Mon–Thu 07:30–12:00 / 13:00–17:00, Fri 07:30–12:30, two closed days. */
+export function settings(): PlanningSettings {
+  const shop_shifts = [0, 1, 2, 3].flatMap((d) => [
+    { weekday: d, start_min: 450, end_min: 720 },
+    { weekday: d, start_min: 780, end_min: 1020 },
+  ]);
+  shop_shifts.push({ weekday: 4, start_min: 450, end_min: 750 });
+  return {
+    rebalance_mode: 'attendre',
+    horizon_days: 30,
+    nightly: true,
+    same_family_setup_factor: '0.3',
+    shop_shifts,
+    closures: [
+      { day: '2026-12-24', label: 'Veille de Noël' },
+      { day: '2026-12-31', label: 'Saint-Sylvestre' },
     ],
   };
 }
