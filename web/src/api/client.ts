@@ -1,6 +1,7 @@
 // Typed fetch wrapper for /api/v1: bearer token, Accept-Language, one transparent refresh on an
 // expired access token, and problem+json errors turned into ApiError.
 import type { FieldError, Lang, Problem, TokenPair } from './types';
+import { desktopBridge, desktopGetTokens, desktopSetTokens } from '../platform/desktop';
 
 export const API_BASE = '/api/v1';
 
@@ -105,6 +106,7 @@ export async function parseProblem(res: Response): Promise<ApiError> {
 }
 
 // ---- tokens ---------------------------------------------------------------------------------
+// In the desktop app (web/src/platform/desktop.ts) they go to the system credential store.
 
 const ACCESS_KEY = 'usinage.access_token';
 const REFRESH_KEY = 'usinage.refresh_token';
@@ -115,17 +117,29 @@ export interface StoredTokens {
 }
 
 export function getTokens(): StoredTokens | null {
+  const desktop = desktopBridge();
+  if (desktop) return desktopGetTokens(desktop);
   const access = localStorage.getItem(ACCESS_KEY);
   const refresh = localStorage.getItem(REFRESH_KEY);
   return access ? { access, refresh: refresh ?? '' } : null;
 }
 
 export function setTokens(pair: Pick<TokenPair, 'access_token' | 'refresh_token'>): void {
+  const desktop = desktopBridge();
+  if (desktop) {
+    void desktopSetTokens(desktop, { access: pair.access_token, refresh: pair.refresh_token });
+    return;
+  }
   localStorage.setItem(ACCESS_KEY, pair.access_token);
   localStorage.setItem(REFRESH_KEY, pair.refresh_token);
 }
 
 export function clearTokens(): void {
+  const desktop = desktopBridge();
+  if (desktop) {
+    void desktopSetTokens(desktop, null);
+    return;
+  }
   localStorage.removeItem(ACCESS_KEY);
   localStorage.removeItem(REFRESH_KEY);
 }
