@@ -138,6 +138,28 @@ export function CalendarsPage() {
       {settingsQ.isError && <ErrorBanner error={settingsQ.error} onRetry={() => void settingsQ.refetch()} />}
       {boardQ.isError && <ErrorBanner error={boardQ.error} onRetry={() => void boardQ.refetch()} />}
       <div className="pl-cal-layout">
+        <label className="field pl-cal-select">
+          <span className="field-label">{t('planning.cal.pick')}</span>
+          <select className="input" value={sel.kind === 'atelier' ? 'atelier' : `${sel.kind}-${sel.id}`} onChange={(e) => select(e.target.value)} data-testid="cal-select">
+            <option value="atelier">{t('planning.cal.shop')}</option>
+            <optgroup label={t('planning.cal.machines')}>
+              {machines.map((m) => (
+                <option key={m.id} value={`machine-${m.id}`}>
+                  {m.code} · {m.name}
+                  {ownOf('machine', m.id) ? ` (${t('planning.cal.own')})` : ''}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label={t('planning.cal.people')}>
+              {people.map((p) => (
+                <option key={p.id} value={`person-${p.id}`}>
+                  {p.name}
+                  {ownOf('person', p.id) ? ` (${t('planning.cal.own')})` : ''}
+                </option>
+              ))}
+            </optgroup>
+          </select>
+        </label>
         <nav className="panel pl-cal-nav" aria-label={t('planning.cal.title')} data-testid="cal-nav">
           <ul>{navItem('atelier', t('planning.cal.shop'), null, null, 'cal-nav-atelier')}</ul>
           <h3 className="pl-h4">{t('planning.cal.machines')}</h3>

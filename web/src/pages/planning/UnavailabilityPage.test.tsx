@@ -41,7 +41,8 @@ describe('UnavailabilityPage', () => {
     fakeApi(CHEF, { 'GET /planning/unavailability': list, 'GET /planning/board': () => json(200, board()) });
     page();
     const row = await screen.findByTestId('unav-row-2');
-    expect(rowIds()).toEqual(['unav-row-3', 'unav-row-2']);
+    // What is going on now first, then what comes next.
+    expect(rowIds()).toEqual(['unav-row-2', 'unav-row-3']);
     const cells = row.querySelectorAll('td');
     expect(cells[0].textContent).toBe('Personne Kévin Dumas');
     expect(cells[1].textContent).toBe('Arrêt maladie');
@@ -59,7 +60,7 @@ describe('UnavailabilityPage', () => {
     page();
     await screen.findByTestId('unav-row-2');
     fireEvent.change(screen.getByTestId('unav-state'), { target: { value: 'toutes' } });
-    expect(rowIds()).toEqual(['unav-row-3', 'unav-row-2', 'unav-row-1']);
+    expect(rowIds()).toEqual(['unav-row-2', 'unav-row-3', 'unav-row-1']);
     expect(within(screen.getByTestId('unav-row-1')).getByText('Passée')).toBeTruthy();
 
     fireEvent.click(screen.getByTestId('unav-res-machine'));
@@ -73,6 +74,11 @@ describe('UnavailabilityPage', () => {
     fireEvent.change(screen.getByTestId('unav-to'), { target: { value: '2026-11-30' } });
     expect(rowIds()).toEqual(['unav-row-1']);
     fireEvent.click(screen.getByTestId('unav-clear'));
+    expect(rowIds()).toEqual(['unav-row-2', 'unav-row-3']);
+    // A header sorts by that column alone.
+    fireEvent.click(within(screen.getByTestId('th-resource')).getByRole('button'));
+    expect(rowIds()).toEqual(['unav-row-2', 'unav-row-3']);
+    fireEvent.click(within(screen.getByTestId('th-resource')).getByRole('button'));
     expect(rowIds()).toEqual(['unav-row-3', 'unav-row-2']);
   });
 

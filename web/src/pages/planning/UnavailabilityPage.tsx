@@ -57,7 +57,11 @@ export function UnavailabilityPage({ now = systemNow }: { now?: () => Date }) {
   const [search, setSearch] = useSearchParams();
   const filters = filtersFromSearch(search);
   const setFilters = (patch: Partial<UnavailabilityFilters>) => setSearch(filtersToSearch({ ...filters, ...patch }), { replace: true });
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'from', desc: true }]);
+  // What is going on now first, then what comes next.
+  const [sorting, setSorting] = useState<SortingState>([
+    { id: 'state', desc: false },
+    { id: 'from', desc: false },
+  ]);
   const [dialog, setDialog] = useState(false);
   const [toDelete, setToDelete] = useState<Unavailability | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -93,7 +97,6 @@ export function UnavailabilityPage({ now = systemNow }: { now?: () => Date }) {
     onSuccess: (_, u) => {
       setToDelete(null);
       setOutcome({ type: 'deleted', u });
-      toast.show(t('planning.absence.removed'));
       void qc.invalidateQueries({ queryKey: ['planning'] });
     },
   });
@@ -112,7 +115,6 @@ export function UnavailabilityPage({ now = systemNow }: { now?: () => Date }) {
     setDialog(false);
     setOutcome({ type: 'created', r });
     if (r.proposal) qc.setQueryData(['planning', 'proposals', r.proposal.id], r.proposal);
-    toast.show(t('planning.absence.created'));
     void qc.invalidateQueries({ queryKey: ['planning'] });
   };
 

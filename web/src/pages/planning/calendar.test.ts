@@ -84,6 +84,8 @@ describe('rows ↔ API shifts', () => {
     expect(dayMinutes(rows, 4)).toBe(5 * 60);
     expect(dayMinutes(rows, 6)).toBe(0);
     expect(weekMinutes(rows)).toBe(39 * 60);
+    // While two shifts overlap, the day counts their union (07:30–17:00), not 10 h.
+    expect(dayMinutes([row(0, '07:30', '13:30'), row(0, '13:00', '17:00')], 0)).toBe(9 * 60 + 30);
   });
 
   it('compares weeks whatever the order', () => {

@@ -111,11 +111,17 @@ export function shiftsFromRows(rows: ShiftRow[]): ShopShift[] {
   return out.sort((a, b) => a.weekday - b.weekday || a.start_min - b.start_min);
 }
 
-/** Worked minutes of a day (valid rows only). */
+/** Worked minutes of a day: valid rows only, overlapping ones counted once. */
 export function dayMinutes(rows: ShiftRow[], weekday: number): number {
-  return shiftsFromRows(rows.filter((r) => r.weekday === weekday))
-    .filter((s) => s.end_min > s.start_min && s.end_min <= DAY_MIN)
-    .reduce((n, s) => n + s.end_min - s.start_min, 0);
+  let total = 0;
+  let reached = 0;
+  for (const s of shiftsFromRows(rows.filter((r) => r.weekday === weekday))) {
+    if (s.end_min <= s.start_min || s.end_min > DAY_MIN) continue;
+    const from = Math.max(s.start_min, reached);
+    if (s.end_min > from) total += s.end_min - from;
+    reached = Math.max(reached, s.end_min);
+  }
+  return total;
 }
 
 export function weekMinutes(rows: ShiftRow[]): number {
