@@ -427,8 +427,9 @@ for (const device of DEVICES) {
     assert.equal(queued[0].path, `/shop-floor/operations/${op}/start`);
     const key = queued[0].key;
     // The browser is closed (phone restarted, app killed) and opened again, still offline.
+    // Same profile (what a phone keeps: service worker, caches, localStorage), so more than the
+    // saved storageState checked above.
     await r.ctx.close();
-    writeFileSync(join(r.dir, 'saved-state.json'), JSON.stringify(saved));
     await openProfile(device, { offline: true });
     p = r.page;
     await p.goto(`${BASE}/operations/${op}`);
