@@ -57,6 +57,9 @@ impl AppState {
     }
 }
 
+/// The API contract's version (`/api/v1/info` → `api_version`); raised on a breaking change.
+pub const API_VERSION: u32 = 1;
+
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application: API, docs, health, UI.

@@ -44,6 +44,20 @@ pub struct Options {
     /// de 1 à 1440. Défaut : 15
     #[arg(long, env = "USINAGE_ALERTS_INTERVAL_MINUTES", global = true)]
     pub alerts_interval_minutes: Option<u64>,
+
+    /// HTTPS : off (HTTP simple), auto (certificat auto-signé créé au premier démarrage dans
+    /// <data-dir>/tls/, empreinte affichée au démarrage) ou files (certificat et clé fournis par
+    /// tls-cert et tls-key). Défaut : off, ou files si tls-cert est donné
+    #[arg(long, env = "USINAGE_TLS", global = true)]
+    pub tls: Option<String>,
+
+    /// Certificat du serveur (PEM, chaîne complète) pour tls = files
+    #[arg(long, env = "USINAGE_TLS_CERT", global = true)]
+    pub tls_cert: Option<PathBuf>,
+
+    /// Clé privée du certificat (PEM, PKCS#8, RSA ou EC) pour tls = files
+    #[arg(long, env = "USINAGE_TLS_KEY", global = true)]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Options once merged, with defaults applied.
@@ -56,6 +70,9 @@ pub struct Resolved {
     pub serve_ui: bool,
     pub log_format: String,
     pub alerts_interval_minutes: u64,
+    pub tls: crate::tls::Mode,
+    /// Whether `public_url` was given (else it is derived from the address actually bound).
+    pub public_url_explicit: bool,
 }
 
 fn merge(cli: Options, file: Options) -> Options {
@@ -68,6 +85,9 @@ fn merge(cli: Options, file: Options) -> Options {
         serve_ui: cli.serve_ui.or(file.serve_ui),
         log_format: cli.log_format.or(file.log_format),
         alerts_interval_minutes: cli.alerts_interval_minutes.or(file.alerts_interval_minutes),
+        tls: cli.tls.or(file.tls),
+        tls_cert: cli.tls_cert.or(file.tls_cert),
+        tls_key: cli.tls_key.or(file.tls_key),
     }
 }
 
@@ -99,7 +119,16 @@ pub fn resolve(cli: Options) -> anyhow::Result<Resolved> {
         )
     });
     let listen = o.listen.unwrap_or_else(|| "127.0.0.1:8080".into());
-    let public_url = o.public_url.unwrap_or_else(|| format!("http://{listen}"));
+    let tls = crate::tls::Mode::resolve(o.tls.as_deref(), o.tls_cert, o.tls_key)?;
+    let public_url_explicit = o.public_url.is_some();
+    let scheme = if tls == crate::tls::Mode::Off {
+        "http"
+    } else {
+        "https"
+    };
+    let public_url = o
+        .public_url
+        .unwrap_or_else(|| format!("{scheme}://{listen}"));
     let log_format = o.log_format.unwrap_or_else(|| "text".into());
     if !matches!(log_format.as_str(), "text" | "json") {
         anyhow::bail!("log-format doit valoir text ou json (reçu : {log_format})");
@@ -118,6 +147,8 @@ pub fn resolve(cli: Options) -> anyhow::Result<Resolved> {
         serve_ui: o.serve_ui.unwrap_or(true),
         log_format,
         alerts_interval_minutes,
+        tls,
+        public_url_explicit,
     })
 }
 

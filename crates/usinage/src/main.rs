@@ -1,15 +1,11 @@
 //! `usinage`: the one binary of Gestion Usinage.
 
-mod config;
-
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Instant;
-use usinage_api::{ApiConfig, AppState};
+use usinage::{app_error, config, open};
 use usinage_app::{Ctx, audit, backup, bootstrap, demo};
-use usinage_store::Db;
 
 #[derive(Parser)]
 #[command(
@@ -52,6 +48,9 @@ enum Command {
         /// Fichier de sauvegarde.
         file: PathBuf,
     },
+    /// Affiche l'empreinte SHA-256 du certificat HTTPS (à comparer avec celle que montre
+    /// l'application de bureau à la première connexion) ; le crée si tls = auto.
+    Tls,
     /// Journal d'audit.
     Audit {
         #[command(subcommand)]
@@ -111,26 +110,6 @@ fn temp_password() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 
-async fn open(cfg: &config::Resolved) -> anyhow::Result<Db> {
-    if cfg.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&cfg.data_dir)
-            .with_context(|| format!("création du dossier {}", cfg.data_dir.display()))?;
-    }
-    let db = Db::connect(&cfg.database_url, None)
-        .await
-        .with_context(|| "connexion à la base de données impossible".to_string())?;
-    db.migrate().await.context("migrations")?;
-    Ok(db)
-}
-
-fn app_error(e: usinage_app::AppError) -> anyhow::Error {
-    let mut msg = e.detail.fr.clone();
-    for f in &e.errors {
-        msg.push_str(&format!("\n  - {} : {}", f.field, f.message.fr));
-    }
-    anyhow::anyhow!(msg)
-}
-
 #[tokio::main]
 async fn main() {
     if let Err(e) = run().await {
@@ -166,6 +145,14 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { command } => admin(cfg, command).await,
+        Command::Tls => match usinage::tls::prepare(&cfg.tls, &cfg.data_dir, &cfg.public_url)? {
+            Some(t) => {
+                println!("Certificat : {}", t.cert_path.display());
+                println!("Empreinte SHA-256 : {}", t.fingerprint);
+                Ok(())
+            }
+            None => anyhow::bail!("HTTPS désactivé (tls = off) : rien à afficher"),
+        },
         Command::Backup { file } => {
             let db = open(&cfg).await?;
             let b = backup::dump(&db).await.map_err(app_error)?;
@@ -289,76 +276,26 @@ async fn admin(cfg: config::Resolved, command: AdminCommand) -> anyhow::Result<(
     Ok(())
 }
 
-/// Background job: recomputes the alerts snapshot at start, then every `minutes`.
-fn spawn_alerts_job(db: Db, minutes: u64) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(minutes * 60));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let today = usinage_api::routes::instruments::paris_today();
-            match usinage_app::alerts::recompute(&db, today).await {
-                Ok(n) => tracing::info!(alerts = n, "alerts recomputed"),
-                Err(e) => tracing::warn!(error = %e.detail.fr, "alerts recompute failed"),
-            }
-        }
-    });
-}
-
-/// Background job: the planner's nightly proposal (between 02:00 and 06:00, once a night, if the planning
-/// setting asks for it); checked every 10 minutes.
-fn spawn_nightly_plan(db: Db, bus: usinage_app::shopfloor::events::Bus) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match usinage_app::planning::proposals::nightly(&db, &bus).await {
-                Ok(Some(id)) => tracing::info!(proposal = id, "nightly plan proposed"),
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e.detail.fr, "nightly plan failed"),
-            }
-        }
-    });
-}
-
 async fn serve(cfg: config::Resolved, demo_flag: bool, started: Instant) -> anyhow::Result<()> {
-    let db = open(&cfg).await?;
-    let boot = bootstrap::ensure_initialized(&db, !demo_flag)
-        .await
-        .map_err(app_error)?;
-    if demo_flag {
-        let r = demo::load(&db).await.map_err(app_error)?;
-        if !r.skipped {
-            tracing::info!(users = r.created_users, "demo data loaded");
-        }
-    }
-    let state = AppState::new(
-        db.clone(),
-        ApiConfig {
-            public_base_url: cfg.public_url.clone(),
-            serve_ui: cfg.serve_ui,
-            demo: demo_flag,
-        },
-    );
-    let bus = state.bus.clone();
-    let app = usinage_api::router(state);
-    spawn_alerts_job(db.clone(), cfg.alerts_interval_minutes);
-    spawn_nightly_plan(db.clone(), bus);
-    let listener = tokio::net::TcpListener::bind(&cfg.listen)
-        .await
-        .with_context(|| format!("écoute sur {} impossible", cfg.listen))?;
+    let mut server = usinage::start(&cfg, demo_flag).await?;
     println!(
         "Gestion Usinage {} — base {} — prêt en {} ms",
         env!("CARGO_PKG_VERSION"),
-        db.backend().as_str(),
+        server.backend,
         started.elapsed().as_millis()
     );
-    println!(
-        "Ouvrez {}/ (documentation de l'API : {}/api/docs)",
-        cfg.public_url, cfg.public_url
-    );
-    if let Some(pw) = boot.admin_password {
+    let public = if cfg.public_url_explicit {
+        cfg.public_url.clone()
+    } else {
+        server.url.clone()
+    };
+    println!("Ouvrez {public}/ (documentation de l'API : {public}/api/docs)");
+    if let Some(fp) = &server.tls_fingerprint {
+        println!(
+            "HTTPS — empreinte SHA-256 du certificat (à vérifier à la première connexion) : {fp}"
+        );
+    }
+    if let Some(pw) = &server.admin_password {
         println!(
             "Premier démarrage : compte « admin », mot de passe provisoire (affiché une seule fois, à changer à la première connexion) : {pw}"
         );
@@ -374,11 +311,7 @@ async fn serve(cfg: config::Resolved, demo_flag: bool, started: Instant) -> anyh
                 .join(", ")
         );
     }
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    let signal = async {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
@@ -391,7 +324,16 @@ async fn serve(cfg: config::Resolved, demo_flag: bool, started: Instant) -> anyh
         {
             let _ = ctrl_c.await;
         }
-    })
-    .await?;
-    Ok(())
+    };
+    let ended = tokio::select! {
+        _ = signal => None,
+        r = server.wait() => Some(r),
+    };
+    match ended {
+        Some(r) => r,
+        None => {
+            server.shutdown().await;
+            Ok(())
+        }
+    }
 }

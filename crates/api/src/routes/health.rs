@@ -29,6 +29,9 @@ pub async fn readyz(State(s): State<AppState>) -> impl IntoResponse {
 pub struct Info {
     pub name: String,
     pub version: String,
+    /// Version of this API's contract: a client (the desktop app) built for another one must
+    /// not use this server.
+    pub api_version: u32,
     pub company: Option<String>,
     pub database: String,
     pub demo: bool,
@@ -41,6 +44,7 @@ pub async fn info(State(s): State<AppState>) -> ApiResult<Json<Info>> {
     Ok(Json(Info {
         name: "Gestion Usinage".into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        api_version: crate::API_VERSION,
         company: company.map(|c| c.name),
         database: s.db.backend().as_str().into(),
         demo: s.cfg.demo,
