@@ -33,6 +33,16 @@ pub async fn serve(uri: Uri) -> Response {
         )
             .into_response();
     }
+    // A build's file that no longer exists (a page from the previous build asking for a chunk
+    // replaced by an update) is a 404, not the HTML shell the browser would run as a script.
+    if path.starts_with("assets/") || path.starts_with("icons/") {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CACHE_CONTROL, "no-store")],
+            "fichier introuvable",
+        )
+            .into_response();
+    }
     match Assets::get("index.html") {
         Some(f) => (
             [

@@ -69,13 +69,25 @@ pub fn files(
         Mode::Auto => {
             let dir = data_dir.join("tls");
             let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-            if !(cert.exists() && key.exists()) {
+            let expired = std::fs::read_to_string(dir.join("expires"))
+                .ok()
+                .and_then(|t| chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok())
+                .is_some_and(|d| d <= chrono::Utc::now().date_naive() + chrono::Days::new(30));
+            if expired {
+                tracing::warn!(
+                    "the generated certificate expires within 30 days: a new one is generated (clients confirm its new fingerprint)"
+                );
+            }
+            if expired || !(cert.exists() && key.exists()) {
                 std::fs::create_dir_all(&dir)
                     .with_context(|| format!("création du dossier {}", dir.display()))?;
                 let (c, k) = generate(&hosts(public_url))?;
                 write_private(&key, k.as_bytes())?;
                 std::fs::write(&cert, c)
                     .with_context(|| format!("écriture de {}", cert.display()))?;
+                let expires = chrono::Utc::now().date_naive()
+                    + chrono::Days::new(GENERATED_DAYS as u64 - 1);
+                std::fs::write(dir.join("expires"), expires.format("%Y-%m-%d\n").to_string())?;
                 tracing::info!(cert = %cert.display(), "self-signed certificate generated");
             }
             Ok(Some((cert, key)))
@@ -143,7 +155,12 @@ pub fn hosts(public_url: &str) -> Vec<String> {
     v
 }
 
-/// A self-signed certificate (ECDSA P-256, ten years) for `hosts`: (certificate PEM, key PEM).
+/// Lifetime of a generated certificate: Apple devices refuse a server certificate valid for more
+/// than 825 days (and one without the serverAuth usage).
+pub const GENERATED_DAYS: i64 = 825;
+
+/// A self-signed certificate (ECDSA P-256, [`GENERATED_DAYS`], serverAuth) for `hosts`:
+/// (certificate PEM, key PEM).
 pub fn generate(hosts: &[String]) -> anyhow::Result<(String, String)> {
     use chrono::Datelike;
     let mut params =
@@ -155,10 +172,12 @@ pub fn generate(hosts: &[String]) -> anyhow::Result<(String, String)> {
     params
         .distinguished_name
         .push(rcgen::DnType::OrganizationName, "Gestion Usinage");
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+    let ymd = |d: chrono::NaiveDate| rcgen::date_time_ymd(d.year(), d.month() as u8, d.day() as u8);
     let today = chrono::Utc::now().date_naive();
-    let (y, m, d) = (today.year(), today.month() as u8, today.day().min(28) as u8);
-    params.not_before = rcgen::date_time_ymd(y, m, d);
-    params.not_after = rcgen::date_time_ymd(y + 10, m, d);
+    params.not_before = ymd(today - chrono::Days::new(1));
+    params.not_after = ymd(today + chrono::Days::new(GENERATED_DAYS as u64 - 1));
     let key = rcgen::KeyPair::generate().context("génération de la clé")?;
     let cert = params
         .self_signed(&key)
@@ -227,6 +246,12 @@ mod tests {
             .unwrap();
         assert_eq!(a.fingerprint, b.fingerprint);
         assert_eq!(a.fingerprint.len(), 32 * 3 - 1);
+        // Renewed 30 days before it expires (new fingerprint).
+        std::fs::write(dir.join("tls/expires"), "2000-01-01\n").unwrap();
+        let renewed = prepare(&Mode::Auto, &dir, "https://atelier:8443").unwrap().unwrap();
+        assert_ne!(renewed.fingerprint, a.fingerprint);
+        let c = prepare(&Mode::Auto, &dir, "https://atelier:8443").unwrap().unwrap();
+        assert_eq!(c.fingerprint, renewed.fingerprint);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
