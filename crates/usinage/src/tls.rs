@@ -85,9 +85,12 @@ pub fn files(
                 write_private(&key, k.as_bytes())?;
                 std::fs::write(&cert, c)
                     .with_context(|| format!("écriture de {}", cert.display()))?;
-                let expires = chrono::Utc::now().date_naive()
-                    + chrono::Days::new(GENERATED_DAYS as u64 - 1);
-                std::fs::write(dir.join("expires"), expires.format("%Y-%m-%d\n").to_string())?;
+                let expires =
+                    chrono::Utc::now().date_naive() + chrono::Days::new(GENERATED_DAYS as u64 - 1);
+                std::fs::write(
+                    dir.join("expires"),
+                    expires.format("%Y-%m-%d\n").to_string(),
+                )?;
                 tracing::info!(cert = %cert.display(), "self-signed certificate generated");
             }
             Ok(Some((cert, key)))
@@ -248,9 +251,13 @@ mod tests {
         assert_eq!(a.fingerprint.len(), 32 * 3 - 1);
         // Renewed 30 days before it expires (new fingerprint).
         std::fs::write(dir.join("tls/expires"), "2000-01-01\n").unwrap();
-        let renewed = prepare(&Mode::Auto, &dir, "https://atelier:8443").unwrap().unwrap();
+        let renewed = prepare(&Mode::Auto, &dir, "https://atelier:8443")
+            .unwrap()
+            .unwrap();
         assert_ne!(renewed.fingerprint, a.fingerprint);
-        let c = prepare(&Mode::Auto, &dir, "https://atelier:8443").unwrap().unwrap();
+        let c = prepare(&Mode::Auto, &dir, "https://atelier:8443")
+            .unwrap()
+            .unwrap();
         assert_eq!(c.fingerprint, renewed.fingerprint);
         #[cfg(unix)]
         {
