@@ -55,7 +55,7 @@ async function refreshList() {
           },
           srv.url,
           srv.company ? h('small', {}, srv.company) : null,
-          srv.fingerprint ? h('small', { title: srv.fingerprint }, '🔒 certificat accepté') : null,
+          srv.fingerprint ? h('small', { title: srv.fingerprint }, '· certificat accepté') : null,
         ),
         h(
           'button',

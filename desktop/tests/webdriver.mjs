@@ -86,6 +86,8 @@ class Session {
     return this.exec('const e = document.querySelector(arguments[0]); return e ? e.textContent : null', [css]);
   }
   async shot(name) {
+    // Let WebKit paint what the DOM now holds (under Xvfb painting lags the DOM a little).
+    await sleep(800);
     const b64 = await wd('GET', this.p('/screenshot'));
     const file = path.join(outdir, `${name}.png`);
     writeFileSync(file, Buffer.from(b64, 'base64'));
@@ -204,7 +206,7 @@ async function server() {
     await s.waitGone('#usinage-desktop-banner', 30_000);
     log('banner gone');
     // The page works again: the session (tokens from the credential store) opens a list.
-    await s.exec('history.pushState({}, "", "/quotes"); dispatchEvent(new PopStateEvent("popstate"))');
+    await s.exec('history.pushState({}, "", "/orders"); dispatchEvent(new PopStateEvent("popstate"))');
     await s.waitCss('table, [data-testid=dashboard], .page', 30_000);
     await sleep(1500);
     const still = await s.exec('return !!document.querySelector("[data-testid=user-name]")');

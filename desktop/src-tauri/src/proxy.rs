@@ -42,7 +42,10 @@ pub struct Proxy {
 impl Proxy {
     /// Binds 127.0.0.1 on `preferred` (the previous launch's port, so the page keeps its
     /// origin and therefore its local preferences) or else a free port; serves in the background.
-    pub async fn start(tokens: Arc<TokenStore>, preferred: Option<u16>) -> anyhow::Result<Arc<Proxy>> {
+    pub async fn start(
+        tokens: Arc<TokenStore>,
+        preferred: Option<u16>,
+    ) -> anyhow::Result<Arc<Proxy>> {
         let listener = match preferred {
             Some(port) => match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
                 Ok(l) => l,
@@ -277,11 +280,7 @@ async fn forward(State(p): State<Arc<Proxy>>, req: Request) -> Response {
             .headers
             .get(header::CONTENT_LENGTH)
             .is_some_and(|v| v.as_bytes() != b"0");
-    let mut outgoing = up
-        .client
-        .http
-        .request(parts.method, &url)
-        .headers(headers);
+    let mut outgoing = up.client.http.request(parts.method, &url).headers(headers);
     if has_body {
         outgoing = outgoing.body(reqwest::Body::wrap_stream(body.into_data_stream()));
     }
@@ -339,7 +338,11 @@ mod tests {
         let app = Router::new()
             .route(
                 "/api/v1/info",
-                get(|| async { axum::Json(json!({"name": "Gestion Usinage", "version": "0.1.0", "api_version": 1})) }),
+                get(|| async {
+                    axum::Json(
+                        json!({"name": "Gestion Usinage", "version": "0.1.0", "api_version": 1}),
+                    )
+                }),
             )
             .route(
                 "/echo",
@@ -364,7 +367,10 @@ mod tests {
                         }
                         (i < 3).then(|| (Ok::<_, std::io::Error>(format!("data: {i}\n\n")), i + 1))
                     });
-                    ([(header::CONTENT_TYPE, "text/event-stream")], Body::from_stream(s))
+                    (
+                        [(header::CONTENT_TYPE, "text/event-stream")],
+                        Body::from_stream(s),
+                    )
                 }),
             );
         let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -376,7 +382,9 @@ mod tests {
     }
 
     async fn proxy_to(url: &str) -> Arc<Proxy> {
-        let p = Proxy::start(Arc::new(TokenStore::memory()), None).await.unwrap();
+        let p = Proxy::start(Arc::new(TokenStore::memory()), None)
+            .await
+            .unwrap();
         p.set_upstream(Some(Upstream {
             base: url.to_string(),
             token_key: url.to_string(),
@@ -409,14 +417,24 @@ mod tests {
         assert_eq!(v["uri"], "/echo?a=1&b=%C3%A9");
         assert_eq!(v["auth"], "Bearer xyz");
         assert_eq!(v["body"], "corps");
-        assert_eq!(v["secret"], false, "the bridge secret never leaves the workstation");
+        assert_eq!(
+            v["secret"], false,
+            "the bridge secret never leaves the workstation"
+        );
 
         // Events arrive one by one, before the stream ends.
         let started = std::time::Instant::now();
-        let mut r = c.get(format!("{}/events", p.origin())).send().await.unwrap();
+        let mut r = c
+            .get(format!("{}/events", p.origin()))
+            .send()
+            .await
+            .unwrap();
         let first = r.chunk().await.unwrap().unwrap();
         assert_eq!(&first[..], b"data: 0\n\n");
-        assert!(started.elapsed() < Duration::from_millis(250), "first event not buffered");
+        assert!(
+            started.elapsed() < Duration::from_millis(250),
+            "first event not buffered"
+        );
         let mut rest = Vec::new();
         while let Some(c) = r.chunk().await.unwrap() {
             rest.extend_from_slice(&c);
@@ -465,7 +483,12 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(r.status(), 403);
-        let r = c.get(&tokens).header(SECRET_HEADER, &p.secret).send().await.unwrap();
+        let r = c
+            .get(&tokens)
+            .header(SECRET_HEADER, &p.secret)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 404);
         let r = c
             .put(&tokens)
@@ -475,13 +498,34 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(r.status(), 204);
-        let r = c.get(&tokens).header(SECRET_HEADER, &p.secret).send().await.unwrap();
+        let r = c
+            .get(&tokens)
+            .header(SECRET_HEADER, &p.secret)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         let t: Tokens = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
-        assert_eq!(t, Tokens { access: "a".into(), refresh: "r".into() });
-        let r = c.delete(&tokens).header(SECRET_HEADER, &p.secret).send().await.unwrap();
+        assert_eq!(
+            t,
+            Tokens {
+                access: "a".into(),
+                refresh: "r".into()
+            }
+        );
+        let r = c
+            .delete(&tokens)
+            .header(SECRET_HEADER, &p.secret)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 204);
-        let r = c.get(&tokens).header(SECRET_HEADER, &p.secret).send().await.unwrap();
+        let r = c
+            .get(&tokens)
+            .header(SECRET_HEADER, &p.secret)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 404);
     }
 }
