@@ -241,6 +241,9 @@ step('c) dragging an operation onto an operator without the skill is flagged, th
   for (let i = 1; i <= 12; i++) await page.mouse.move(x, y + ((ty - y) * i) / 12);
   // While dragging: the bar turns into a conflict and the live line gives the reason.
   await page.locator('.pl-gantt .vis-item.pl-conflict').first().waitFor();
+  // The live line follows the pointer: on a loaded machine it may still name a row crossed on
+  // the way down (a CI run read "Romain Tissot a déjà une opération…"); wait for the target's.
+  await page.getByTestId('move-live').filter({ hasText: pick.person.name }).waitFor();
   const liveText = await page.getByTestId('move-live').innerText();
   assert.match(liveText, /compétence|niveau/, `live check names the skill: ${liveText}`);
   await shot(page, '04-dragging-conflict', false);
