@@ -140,6 +140,22 @@ export function GanttChart(props: GanttProps) {
     };
     timeline.on('changed', panAll);
     panAll();
+    // vis-timeline shows its chart after a first "rangechanged"; with start and end given up
+    // front its own first setWindow changes nothing, so that event may never come and the chart
+    // stays hidden until the user pans (seen in CI). Once drawn and still hidden, move the
+    // window's end by 1 ms and back: the range changes, the chart appears where it was asked.
+    let nudges = 0;
+    const reveal = () => {
+      const root = box.current?.querySelector<HTMLElement>('.vis-timeline');
+      if (!root || root.style.visibility !== 'hidden' || ++nudges > 3) {
+        timeline.off('changed', reveal);
+        return;
+      }
+      const w = timeline.getWindow();
+      timeline.setWindow(w.start, new Date(w.end.getTime() + 1), { animation: false });
+      timeline.setWindow(w.start, w.end, { animation: false });
+    };
+    timeline.on('changed', reveal);
     timeline.on('select', (p: { items: (string | number)[] }) => {
       const id = p.items[0];
       const it = id != null ? itemsDs.current.get(String(id)) : null;
