@@ -1,16 +1,23 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { api, clearTokens, configureClient, getTokens, setTokens } from '../api/client';
+import { api, clearTokens, configureClient, getTokens, isApiError, setTokens } from '../api/client';
 import type { Me, TokenPair } from '../api/types';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { currentLang } from '../i18n';
+import { clearMe, isUnreachable, loadMe, storeMe } from './meCache';
 
 interface AuthValue {
   me: Me | null;
   hasToken: boolean;
   loading: boolean;
   error: unknown;
+  /**
+   * The server cannot be reached: the session runs on the copy of `me` kept from the last time
+   * (restart without network), or the browser reports no network. Shop-floor actions wait in
+   * the offline queue; the "Hors ligne" banner says so.
+   */
+  offline: boolean;
   login: (login: string, password: string) => Promise<Me>;
   logout: () => Promise<void>;
   reloadMe: () => Promise<unknown>;
@@ -19,6 +26,24 @@ interface AuthValue {
 const AuthCtx = createContext<AuthValue | null>(null);
 
 export const ME_KEY = ['me'] as const;
+
+/** With a kept copy of `me`, how long /auth/me may take at startup before the copy is used. */
+export const ME_TIMEOUT_MS = 8_000;
+/** While the session runs on the kept copy, how often the server is asked again. */
+export const OFFLINE_RETRY_MS = 15_000;
+
+function subscribeOnline(fn: () => void): () => void {
+  window.addEventListener('online', fn);
+  window.addEventListener('offline', fn);
+  return () => {
+    window.removeEventListener('online', fn);
+    window.removeEventListener('offline', fn);
+  };
+}
+
+function browserOnline(): boolean {
+  return typeof navigator === 'undefined' || navigator.onLine !== false;
+}
 
 /**
  * Where to go after login. Only same-site paths are accepted so that a crafted
@@ -42,21 +67,78 @@ export function loginPath(location: { pathname: string; search: string }, reason
 export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const [hasToken, setHasToken] = useState(() => getTokens() !== null);
+  const [hasToken, setHasToken] = useState(() => {
+    const has = getTokens() !== null;
+    if (!has) clearMe(); // a copy without a session is never used
+    return has;
+  });
+  // True while `me` is the kept copy because the server could not be reached.
+  const [sessionOffline, setSessionOffline] = useState(false);
+  const online = useSyncExternalStore(subscribeOnline, browserOnline, () => true);
 
   const meQuery = useQuery({
     queryKey: ME_KEY,
-    queryFn: () => api<Me>('/auth/me'),
+    queryFn: async ({ signal }) => {
+      const kept = loadMe();
+      // Our own controller: react-query's cancellation, or the startup timeout when a copy is
+      // kept (a phone on a Wi-Fi without route waits long for a failure).
+      const ctrl = new AbortController();
+      const cancel = () => ctrl.abort();
+      signal.addEventListener('abort', cancel);
+      const timer = kept ? setTimeout(cancel, ME_TIMEOUT_MS) : undefined;
+      try {
+        const me = await api<Me>('/auth/me', { signal: ctrl.signal });
+        storeMe(me);
+        setSessionOffline(false);
+        return me;
+      } catch (e) {
+        if (signal.aborted) throw e;
+        const status = isApiError(e) ? e.status : 0;
+        if (status === 401 || status === 403) clearMe();
+        else if (kept && isUnreachable(e)) {
+          setSessionOffline(true);
+          return kept;
+        }
+        throw e;
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', cancel);
+      }
+    },
     enabled: hasToken,
     staleTime: 60_000,
+    // Run even when the browser says it is offline: the kept copy is the answer then.
+    networkMode: 'always',
     retry: (count, err) => count < 1 && !(err as { status?: number }).status,
   });
+
+  // Running on the kept copy: ask the server again when the network comes back and every
+  // OFFLINE_RETRY_MS (the Wi-Fi may be up while the server is not reachable).
+  useEffect(() => {
+    if (!sessionOffline || !hasToken) return;
+    const retry = () => void qc.refetchQueries({ queryKey: ME_KEY });
+    window.addEventListener('online', retry);
+    const timer = window.setInterval(retry, OFFLINE_RETRY_MS);
+    return () => {
+      window.removeEventListener('online', retry);
+      window.clearInterval(timer);
+    };
+  }, [sessionOffline, hasToken, qc]);
+
+  // Back online: the screens that failed meanwhile (Mes tâches…) load again.
+  const wasOffline = useRef(false);
+  useEffect(() => {
+    if (wasOffline.current && !sessionOffline) void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] });
+    wasOffline.current = sessionOffline;
+  }, [sessionOffline, qc]);
 
   // The client is a plain module; give it the hooks into the app it needs.
   useEffect(() => {
     configureClient({
       getLang: currentLang,
       onAuthLost: () => {
+        clearMe();
+        setSessionOffline(false);
         setHasToken(false);
         qc.clear();
         const loc = window.location;
@@ -77,6 +159,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         anonymous: true,
       });
       setTokens(pair);
+      storeMe(pair.user);
+      setSessionOffline(false);
       qc.clear();
       qc.setQueryData(ME_KEY, pair.user);
       setHasToken(true);
@@ -92,6 +176,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       // The session is dropped locally whatever the server says.
     }
     clearTokens();
+    clearMe();
+    setSessionOffline(false);
     setHasToken(false);
     qc.clear();
     navigate('/login', { replace: true });
@@ -103,11 +189,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       hasToken,
       loading: hasToken && meQuery.isPending,
       error: meQuery.error,
+      offline: hasToken && (sessionOffline || !online),
       login,
       logout,
       reloadMe: () => meQuery.refetch(),
     }),
-    [hasToken, meQuery, login, logout],
+    [hasToken, meQuery, sessionOffline, online, login, logout],
   );
 
   return <AuthCtx.Provider value={value}>{children}</AuthCtx.Provider>;

@@ -5,6 +5,7 @@ import { NavLink, Outlet } from 'react-router';
 import { api } from '../api/client';
 import type { Info } from '../api/types';
 import { useAuth, useMe } from '../auth/AuthContext';
+import { OfflineBanner } from '../auth/OfflineBanner';
 import { SECTIONS, visibleModules } from '../modules';
 import { Icon } from './Icon';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -112,6 +113,7 @@ export function AppShell() {
       </aside>
       <div className="drawer-backdrop" onClick={() => setOpen(false)} aria-hidden="true" />
       <main className="content" id="main">
+        <OfflineBanner />
         <Outlet />
       </main>
     </div>
