@@ -1,7 +1,7 @@
 import { GradeFormPage, LocationFormPage, LotFormPage, MaterialStockFormPage } from './pages/stock/StockFormsPages';
 import { Route, Routes } from 'react-router';
 import { AlertsPage } from './pages/alerts/AlertsPage';
-import { RequireAuth } from './auth/AuthContext';
+import { RequireAuth, useMe } from './auth/AuthContext';
 import { AppShell } from './components/AppShell';
 import { MODULES } from './modules';
 import { AccountPage } from './pages/AccountPage';
@@ -30,6 +30,7 @@ import { ImportPage } from './pages/imports/ImportPage';
 import { MaterialLotsListPage } from './pages/stock/MaterialLotsPage';
 import { MaterialMinimumsPage } from './pages/stock/MaterialMinimumsPage';
 import { ReservationsPage } from './pages/stock/ReservationsPage';
+import { opensJobAsOperator } from './pages/shopfloor/jobScan';
 import { lazy, Suspense, type ReactNode } from 'react';
 
 // The quote screens (drawing review, estimate) are loaded on first use: they are big and only the
@@ -43,6 +44,7 @@ const OrderPage = lazy(() => import('./pages/orders/OrderPages').then((m) => ({ 
 const PoImportPage = lazy(() => import('./pages/orders/PoImportPage').then((m) => ({ default: m.PoImportPage })));
 const JobsListPage = lazy(() => import('./pages/jobs/JobsListPage').then((m) => ({ default: m.JobsListPage })));
 const JobPage = lazy(() => import('./pages/jobs/JobPage').then((m) => ({ default: m.JobPage })));
+const OperatorJobPage = lazy(() => import('./pages/shopfloor/OperatorJobPage').then((m) => ({ default: m.OperatorJobPage })));
 const OperationPage = lazy(() => import('./pages/jobs/OperationPage').then((m) => ({ default: m.OperationPage })));
 const TasksPage = lazy(() => import('./pages/shopfloor/TasksPage').then((m) => ({ default: m.TasksPage })));
 const BoardPage = lazy(() => import('./pages/shopfloor/BoardPage').then((m) => ({ default: m.BoardPage })));
@@ -61,6 +63,15 @@ const MethodSheetPage = lazy(() => import('./pages/method-sheets/MethodSheetPage
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<div className="page muted" aria-busy="true" />}>{children}</Suspense>;
+}
+
+/**
+ * /jobs/:id, also the URL of a traveler's header QR code: the job page for who may read the
+ * routings; an operator is taken to his next operation of that job (pages/shopfloor/jobScan.ts).
+ */
+function JobRoute() {
+  const me = useMe();
+  return opensJobAsOperator(me) ? <OperatorJobPage /> : <JobPage />;
 }
 
 export function AppRoutes() {
@@ -124,7 +135,7 @@ export function AppRoutes() {
         <Route path="orders/import" element={<Lazy><PoImportPage /></Lazy>} />
         <Route path="orders/:id" element={<Lazy><OrderPage /></Lazy>} />
         <Route path="jobs" element={<Lazy><JobsListPage /></Lazy>} />
-        <Route path="jobs/:id" element={<Lazy><JobPage /></Lazy>} />
+        <Route path="jobs/:id" element={<Lazy><JobRoute /></Lazy>} />
         <Route path="operations/:id" element={<Lazy><OperationPage /></Lazy>} />
         <Route path="shop-floor" element={<Lazy><TasksPage /></Lazy>} />
         <Route path="shop-floor/board" element={<Lazy><BoardPage /></Lazy>} />

@@ -1,16 +1,19 @@
 // /shop-floor — "Mes tâches": the operator's operations in priority order, a big Scanner button
-// (traveler QR → /operations/{id}) and, for supervisors, every open operation.
-import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+// (traveler QR → /operations/{id}; the traveler's header QR, /jobs/{id}, → the operator's next
+// operation of that job, jobScan.ts) and, for supervisors, every open operation.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { api } from '../../api/client';
-import { useMe } from '../../auth/AuthContext';
+import { useAuth, useMe } from '../../auth/AuthContext';
+import { isUnreachable } from '../../auth/meCache';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { PageHeader } from '../../components/PageHeader';
 import { useFormat } from '../../lib/useFormat';
 import { QrScanner, QueueBanner, StatusChip, useQueueRunner } from './components';
+import { fetchTasks, jobIdFromScan, loadMyTasks, nextTaskOfJob, opensJobAsOperator, tasksQueryKey } from './jobScan';
 import { formatDuration, isSupervisor, operationIdFromScan } from './logic';
+import { JobNoOperation } from './OperatorJobPage';
 import type { TaskView } from './types';
 
 export function TaskCard({ task }: { task: TaskView }) {
@@ -58,34 +61,84 @@ export function TaskCard({ task }: { task: TaskView }) {
 export function TasksPage() {
   const { t } = useTranslation();
   const me = useMe();
+  const { offline } = useAuth();
   const navigate = useNavigate();
+  const qc = useQueryClient();
   const supervisor = isSupervisor(me.roles);
   const [all, setAll] = useState(false);
-  const [scanError, setScanError] = useState<string | null>(null);
+  const [scanError, setScanError] = useState<unknown>(null);
+  const [noOperation, setNoOperation] = useState(false);
+  const [finding, setFinding] = useState(false);
+  const alive = useRef(true);
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
   useQueueRunner();
   const q = useQuery({
-    queryKey: ['shop-floor', 'tasks', all],
-    queryFn: () => api<TaskView[]>('/shop-floor/tasks', { query: { all: all ? 'true' : undefined } }),
+    queryKey: tasksQueryKey(all),
+    queryFn: () => fetchTasks(all),
     refetchInterval: 60_000,
   });
 
-  const onScan = (text: string): boolean => {
-    const id = operationIdFromScan(text);
-    if (id == null) {
-      setScanError(t('shopfloor.scan_unknown', { text: text.slice(0, 80) }));
-      return false;
+  /** A traveler's header QR: the job page for who may read it, else the operator's operation. */
+  const openJob = (jobId: number) => {
+    if (!opensJobAsOperator(me)) {
+      navigate(`/jobs/${jobId}`);
+      return;
     }
-    setScanError(null);
-    navigate(`/operations/${id}`);
-    return true;
+    setFinding(true);
+    loadMyTasks(qc)
+      .then(
+        (tasks) => {
+          if (!alive.current) return;
+          const next = nextTaskOfJob(tasks, jobId);
+          if (next) navigate(`/operations/${next.operation_id}`);
+          else setNoOperation(true);
+        },
+        (e: unknown) => {
+          if (alive.current) setScanError(e);
+        },
+      )
+      .finally(() => {
+        if (alive.current) setFinding(false);
+      });
   };
+
+  const onScan = (text: string): boolean => {
+    setScanError(null);
+    setNoOperation(false);
+    const id = operationIdFromScan(text);
+    if (id != null) {
+      navigate(`/operations/${id}`);
+      return true;
+    }
+    const jobId = jobIdFromScan(text);
+    if (jobId != null) {
+      openJob(jobId);
+      return true;
+    }
+    setScanError(new Error(t('shopfloor.scan_unknown', { text: text.slice(0, 80) })));
+    return false;
+  };
+  // Offline the list cannot load: the "Hors ligne" banner explains it (no error banner); the
+  // list loaded before, if any, stays shown.
+  const listOffline = q.isError && offline && isUnreachable(q.error);
 
   return (
     <div className="page sf-page" data-testid="shopfloor-tasks">
       <PageHeader crumbs={[{ label: t('shopfloor.tasks_title') }]} />
       <QueueBanner />
       <QrScanner onResult={onScan} scanLabel={t('shopfloor.scan')} manualLabel={t('shopfloor.manual_label')} manualPlaceholder={t('shopfloor.manual_placeholder')} testId="task-scan" />
-      {scanError && <ErrorBanner error={new Error(scanError)} />}
+      {finding && (
+        <p className="muted" data-testid="job-finding">
+          {t('shopfloor.job_finding')}
+        </p>
+      )}
+      {noOperation && <JobNoOperation />}
+      {scanError != null && <ErrorBanner error={scanError} />}
       {supervisor && (
         <div className="sf-toolbar">
           <label className="sf-toggle">
@@ -97,9 +150,13 @@ export function TasksPage() {
           </Link>
         </div>
       )}
-      {q.isError && <ErrorBanner error={q.error} onRetry={() => void q.refetch()} />}
+      {q.isError && !listOffline && <ErrorBanner error={q.error} onRetry={() => void q.refetch()} />}
       {q.isPending ? (
         <p className="muted">{t('common.loading')}</p>
+      ) : listOffline && !q.data ? (
+        <p className="muted" data-testid="tasks-offline">
+          {t('shopfloor.tasks_offline')}
+        </p>
       ) : q.data && q.data.length === 0 ? (
         <p className="muted" data-testid="tasks-empty">
           {t('shopfloor.no_tasks')}
