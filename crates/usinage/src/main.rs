@@ -284,11 +284,7 @@ async fn serve(cfg: config::Resolved, demo_flag: bool, started: Instant) -> anyh
         server.backend,
         started.elapsed().as_millis()
     );
-    let public = if cfg.public_url_explicit {
-        cfg.public_url.clone()
-    } else {
-        server.url.clone()
-    };
+    let public = &server.public_url;
     println!("Ouvrez {public}/ (documentation de l'API : {public}/api/docs)");
     if let Some(fp) = &server.tls_fingerprint {
         println!(

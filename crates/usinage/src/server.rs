@@ -35,40 +35,54 @@ pub fn app_error(e: usinage_app::AppError) -> anyhow::Error {
     anyhow::anyhow!(msg)
 }
 
-/// Background job: recomputes the alerts snapshot at start, then every `minutes`.
-fn spawn_alerts_job(db: Db, minutes: u64, mut stop: watch::Receiver<bool>) {
+/// Runs `job` at once, then every `period` (a late tick waits rather than bursts), until `stop`
+/// changes. A job reports its own errors: one bad run never stops the next.
+fn spawn_every<F, Fut>(period: Duration, mut stop: watch::Receiver<bool>, mut job: F)
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(minutes * 60));
+        let mut tick = tokio::time::interval(period);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
                 _ = stop.changed() => return,
             }
-            let today = usinage_api::routes::instruments::paris_today();
-            match usinage_app::alerts::recompute(&db, today).await {
-                Ok(n) => tracing::info!(alerts = n, "alerts recomputed"),
-                Err(e) => tracing::warn!(error = %e.detail.fr, "alerts recompute failed"),
-            }
+            job().await;
         }
     });
 }
 
-/// Background job: the planner's nightly proposal (between 02:00 and 06:00, once a night, if
-/// the planning setting asks for it); checked every 10 minutes.
-fn spawn_nightly_plan(
-    db: Db,
+/// Background jobs: the alerts snapshot (at start, then every `alerts_minutes`), and the
+/// planner's nightly proposal (between 02:00 and 06:00, once a night, if the planning setting
+/// asks for it; checked every 10 minutes).
+fn spawn_jobs(
+    db: &Db,
     bus: usinage_app::shopfloor::events::Bus,
-    mut stop: watch::Receiver<bool>,
+    alerts_minutes: u64,
+    stop: &watch::Receiver<bool>,
 ) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = stop.changed() => return,
+    let alerts_db = db.clone();
+    spawn_every(
+        Duration::from_secs(alerts_minutes * 60),
+        stop.clone(),
+        move || {
+            let db = alerts_db.clone();
+            async move {
+                let today = usinage_api::routes::instruments::paris_today();
+                match usinage_app::alerts::recompute(&db, today).await {
+                    Ok(n) => tracing::info!(alerts = n, "alerts recomputed"),
+                    Err(e) => tracing::warn!(error = %e.detail.fr, "alerts recompute failed"),
+                }
             }
+        },
+    );
+    let plan_db = db.clone();
+    spawn_every(Duration::from_secs(600), stop.clone(), move || {
+        let (db, bus) = (plan_db.clone(), bus.clone());
+        async move {
             match usinage_app::planning::proposals::nightly(&db, &bus).await {
                 Ok(Some(id)) => tracing::info!(proposal = id, "nightly plan proposed"),
                 Ok(None) => {}
@@ -84,6 +98,9 @@ pub struct Running {
     pub addr: SocketAddr,
     /// `http://…` or `https://…` on that address.
     pub url: String,
+    /// The address users reach (QR codes, links in PDFs): the configured public URL, or `url`
+    /// when none was given.
+    pub public_url: String,
     /// The database backend (`sqlite` or `postgres`).
     pub backend: &'static str,
     /// The first start's temporary admin password (shown once), when no demo was loaded.
@@ -135,7 +152,7 @@ pub async fn start(cfg: &Resolved, demo_flag: bool) -> anyhow::Result<Running> {
     let state = AppState::new(
         db.clone(),
         ApiConfig {
-            public_base_url: public_url,
+            public_base_url: public_url.clone(),
             serve_ui: cfg.serve_ui,
             demo: demo_flag,
         },
@@ -143,8 +160,7 @@ pub async fn start(cfg: &Resolved, demo_flag: bool) -> anyhow::Result<Running> {
     let bus = state.bus.clone();
     let app = usinage_api::router(state);
     let (stop, stop_rx) = watch::channel(false);
-    spawn_alerts_job(db.clone(), cfg.alerts_interval_minutes, stop_rx.clone());
-    spawn_nightly_plan(db.clone(), bus, stop_rx.clone());
+    spawn_jobs(&db, bus, cfg.alerts_interval_minutes, &stop_rx);
     let tls_fingerprint = tls.as_ref().map(|t| t.fingerprint.clone());
     let task = match tls {
         None => tokio::spawn(async move {
@@ -164,6 +180,7 @@ pub async fn start(cfg: &Resolved, demo_flag: bool) -> anyhow::Result<Running> {
     Ok(Running {
         addr,
         url,
+        public_url,
         backend: db.backend().as_str(),
         admin_password: boot.admin_password,
         tls_fingerprint,

@@ -6,7 +6,6 @@
 use anyhow::Context;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -48,14 +47,9 @@ pub struct Prepared {
     pub cert_path: PathBuf,
 }
 
-/// SHA-256 of a certificate (DER), as `AA:BB:…` — the form browsers and the desktop app show.
-pub fn fingerprint(der: &[u8]) -> String {
-    Sha256::digest(der)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":")
-}
+/// `AA:BB:…` (upper-case hex pairs) of the SHA-256 of a DER certificate: what the desktop app
+/// pins on first connection.
+pub use usinage_pin::fingerprint;
 
 /// The certificate and key files of `mode`, generating the self-signed pair when needed.
 pub fn files(
@@ -113,7 +107,7 @@ pub fn prepare(mode: &Mode, data_dir: &Path, public_url: &str) -> anyhow::Result
     let fingerprint = fingerprint(first.as_ref());
     let key = PrivateKeyDer::from_pem_file(&key_path)
         .with_context(|| format!("clé privée {} illisible (PEM attendu)", key_path.display()))?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(usinage_pin::ring_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .with_no_client_auth()

@@ -1,66 +1,10 @@
 //! The server over HTTPS with its generated certificate, reached by a client that pins the
 //! fingerprint (what the desktop app does), and the embedded start/stop of the trial mode.
 
-use rustls::DigitallySignedStruct;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::ServerName;
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-#[derive(Debug)]
-struct Pinned {
-    fingerprint: String,
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for Pinned {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        if usinage::tls::fingerprint(end_entity.as_ref()) == self.fingerprint {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::General("empreinte différente".into()))
-        }
-    }
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
+use usinage_pin::PinVerifier;
 
 /// One HTTP/1.1 request over TLS pinned to `fingerprint`: (status line, body).
 async fn request(
@@ -68,16 +12,10 @@ async fn request(
     fingerprint: &str,
     raw: String,
 ) -> Result<(String, String), String> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(Pinned {
-            fingerprint: fingerprint.to_string(),
-            provider,
-        }))
-        .with_no_client_auth();
+    // The desktop app's verifier (no ALPN here: the request below is raw HTTP/1.1).
+    let config = PinVerifier::new(Some(fingerprint.to_string()))
+        .client_config()
+        .unwrap();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let tcp = tokio::net::TcpStream::connect(addr)
         .await
@@ -149,7 +87,7 @@ async fn https_with_a_generated_certificate_is_reached_by_a_pinning_client() {
     let e = request(server.addr, &other, get("/healthz"))
         .await
         .unwrap_err();
-    assert!(e.contains("empreinte"), "{e}");
+    assert!(e.contains("invalid peer certificate"), "{e}");
 
     // After a restart the same certificate is served: the pin stays valid.
     server.shutdown().await;
@@ -173,6 +111,8 @@ async fn the_trial_server_starts_on_a_free_port_and_stops() {
     .unwrap();
     assert_ne!(server.addr.port(), 0);
     assert_eq!(server.url, format!("http://{}", server.addr));
+    // Port 0 has no public URL of its own: links and QR codes use the bound address.
+    assert_eq!(server.public_url, server.url);
     assert!(server.tls_fingerprint.is_none());
     assert!(dir.join("usinage.db").exists());
     let mut tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();

@@ -77,7 +77,9 @@ pub fn client(url: &str, pin: Option<String>) -> anyhow::Result<Client> {
     let verifier = PinVerifier::new(pin.clone());
     let seen = verifier.seen();
     let builder = if url.starts_with("https://") {
-        builder.tls_backend_preconfigured(verifier.client_config()?)
+        let mut tls = verifier.client_config()?;
+        tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        builder.tls_backend_preconfigured(tls)
     } else {
         builder
     };
