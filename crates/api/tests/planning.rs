@@ -282,6 +282,19 @@ on_all_backends! {
         r.assert(201);
         let r = r.json();
         assert_eq!(r["applied"], false, "default: wait for validation");
+        // The list's period filter: what overlaps the period, a day included whole.
+        let listed = |q: String| {
+            let app = &app;
+            let chef = &chef;
+            async move { app.get(&format!("/api/v1/planning/unavailability?resource=person&id={person}&{q}"), chef).await.json().as_array().unwrap().iter().map(|u| u["reason"].clone()).collect::<Vec<_>>() }
+        };
+        let next = day + chrono::Days::new(1);
+        assert_eq!(listed(format!("from={next}&to={next}")).await, vec![json!("Arrêt 2 jours")]);
+        assert_eq!(listed(format!("to={day}T00:30")).await, vec![json!("Arrêt 2 jours")]);
+        assert!(listed(format!("from={}", day + chrono::Days::new(2))).await.is_empty());
+        assert!(listed(format!("to={}", day - chrono::Days::new(1))).await.is_empty());
+        app.get("/api/v1/planning/unavailability?from=31/12/2026", &chef).await.problem(422, "validation");
+        app.get(&format!("/api/v1/planning/unavailability?from={next}&to={day}"), &chef).await.problem(422, "validation");
         let p = &r["proposal"];
         assert_eq!(p["trigger"], "absence");
         assert_eq!(p["status"], "en_attente");
@@ -411,7 +424,13 @@ on_all_backends! {
         app.put("/api/v1/planning/settings", &chef, json!({"horizon_days": 0})).await.problem(422, "validation");
         app.put("/api/v1/planning/settings", &chef, json!({"same_family_setup_factor": "1,5"})).await.problem(422, "validation");
         app.put("/api/v1/planning/settings", &chef, json!({"closures": [{"day": "2026-12-24", "label": "A"}, {"day": "2026-12-24", "label": "B"}]})).await.problem(422, "validation");
-        let s = app.put("/api/v1/planning/settings", &chef, json!({"horizon_days": 45, "same_family_setup_factor": "0,25", "closures": [{"day": "2027-08-09", "label": "Fermeture d'été"}]})).await.json();
+        // Two screens opened on the same version: the first save wins, the second is refused
+        // (409) and changes nothing, instead of silently undoing the first.
+        let v = s["version"].as_i64().unwrap();
+        let s = app.put("/api/v1/planning/settings", &chef, json!({"version": v, "horizon_days": 45, "same_family_setup_factor": "0,25", "closures": [{"day": "2027-08-09", "label": "Fermeture d'été"}]})).await.json();
+        assert_eq!(s["version"].as_i64().unwrap(), v + 1);
+        app.put("/api/v1/planning/settings", &chef, json!({"version": v, "horizon_days": 60, "closures": []})).await.problem(409, "stale_version");
+        let s = app.get("/api/v1/planning/settings", &chef).await.json();
         assert_eq!(s["horizon_days"], 45);
         assert_eq!(s["same_family_setup_factor"], "0.25");
         assert_eq!(s["closures"][0]["label"], "Fermeture d'été");
@@ -421,11 +440,20 @@ on_all_backends! {
         let m = b["machines"][0]["id"].as_i64().unwrap();
         let two = json!({"shifts": [{"weekday": 0, "start_min": 300, "end_min": 780}, {"weekday": 0, "start_min": 780, "end_min": 1260}]});
         app.put(&format!("/api/v1/planning/calendars/machines/{m}"), &op, two.clone()).await.problem(403, "forbidden");
-        let c = app.put(&format!("/api/v1/planning/calendars/machines/{m}"), &chef, two).await.json();
+        let url = format!("/api/v1/planning/calendars/machines/{m}");
+        assert_eq!(app.get(&url, &chef).await.json()["version"], 0, "no own week yet");
+        let mut with_version = two;
+        with_version["version"] = json!(0);
+        let c = app.put(&url, &chef, with_version).await.json();
         assert_eq!(c["shifts"].as_array().unwrap().len(), 2);
-        app.put(&format!("/api/v1/planning/calendars/machines/{m}"), &chef, json!({"shifts": [{"weekday": 9, "start_min": 0, "end_min": 60}]})).await.problem(422, "validation");
-        let c = app.put(&format!("/api/v1/planning/calendars/machines/{m}"), &chef, json!({"shifts": null})).await.json();
+        assert_eq!(c["version"], 1);
+        // The same screen saved again from version 0: refused, the two shifts stay.
+        app.put(&url, &chef, json!({"version": 0, "shifts": null})).await.problem(409, "stale_version");
+        assert_eq!(app.get(&url, &chef).await.json()["shifts"].as_array().unwrap().len(), 2);
+        app.put(&url, &chef, json!({"shifts": [{"weekday": 9, "start_min": 0, "end_min": 60}]})).await.problem(422, "validation");
+        let c = app.put(&url, &chef, json!({"version": 1, "shifts": null})).await.json();
         assert!(c["shifts"].is_null());
+        assert_eq!(c["version"], 0);
         app.get("/api/v1/planning/calendars/people/999999", &chef).await.problem(404, "not_found");
         app.get("/api/v1/planning/board?from=2026-12-10&to=2026-12-01", &chef).await.problem(422, "validation");
         app

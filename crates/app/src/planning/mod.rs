@@ -83,6 +83,10 @@ pub struct PlanningSettings {
     pub same_family_setup_factor: Decimal,
     /// The shop's working week; machines without their own calendar follow it.
     pub shop_shifts: Vec<Shift>,
+    /// Bumped on every save (settings, shop week and closures are saved together): a save made
+    /// from a stale screen is refused rather than silently undoing someone else's change.
+    #[serde(default)]
+    pub version: i64,
 }
 
 /// 39 h: Monday–Thursday 07:30–12:00 and 13:00–17:00, Friday 07:30–12:30 (DEMO-SHOP §1).
@@ -116,6 +120,7 @@ impl Default for PlanningSettings {
             nightly: true,
             same_family_setup_factor: Decimal::new(3, 1),
             shop_shifts: default_shop_shifts(),
+            version: 0,
         }
     }
 }

@@ -46,6 +46,22 @@ pub struct UnavailabilityFilter {
     /// `person` or `machine`.
     pub resource: Option<String>,
     pub id: Option<i64>,
+    /// Only what overlaps the period from this shop day or time (`2026-12-08` or
+    /// `2026-12-08T07:30`).
+    pub from: Option<String>,
+    /// … to this shop day (included) or time.
+    pub to: Option<String>,
+}
+
+/// A period bound of the list filter: a shop day (its start, or for `to` the start of the next
+/// day, so that the day is included) or a shop time.
+fn period_bound(s: &str, end: bool) -> Option<NaiveDateTime> {
+    if let Some(t) = parse_local(s) {
+        return Some(t);
+    }
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
+    let d = if end { d.succ_opt()? } else { d };
+    d.and_hms_opt(0, 0, 0)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -135,6 +151,43 @@ pub async fn list(
     }
     if let Some(id) = f.id {
         q = q.filter(unavailability::Column::ResourceId.eq(id));
+    }
+    let mut v = Validator::default();
+    let from = f.from.as_deref().map(|s| period_bound(s, false));
+    let to = f.to.as_deref().map(|s| period_bound(s, true));
+    if let Some(None) = from {
+        v.add(
+            "from",
+            "invalid",
+            "Début de période attendu au format 2026-12-08 ou 2026-12-08T07:30.",
+            "Period start expected as 2026-12-08 or 2026-12-08T07:30.",
+        );
+    }
+    if let Some(None) = to {
+        v.add(
+            "to",
+            "invalid",
+            "Fin de période attendue au format 2026-12-31 ou 2026-12-31T17:00.",
+            "Period end expected as 2026-12-31 or 2026-12-31T17:00.",
+        );
+    }
+    if let (Some(Some(a)), Some(Some(b))) = (from, to)
+        && b <= a
+    {
+        v.add(
+            "to",
+            "before_start",
+            "La fin de la période doit être après son début.",
+            "The period end must be after its start.",
+        );
+    }
+    v.finish()?;
+    // Overlap: it ends after the period starts and starts before the period ends.
+    if let Some(Some(a)) = from {
+        q = q.filter(unavailability::Column::EndsAt.gt(utc(a)));
+    }
+    if let Some(Some(b)) = to {
+        q = q.filter(unavailability::Column::StartsAt.lt(utc(b)));
     }
     let rows = q
         .order_by_desc(unavailability::Column::StartsAt)
@@ -350,10 +403,14 @@ pub struct SettingsView {
     pub same_family_setup_factor: String,
     pub shop_shifts: Vec<ShiftView>,
     pub closures: Vec<ClosureView>,
+    /// Send it back with the change: a save based on an older version is refused (409).
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct SettingsInput {
+    /// The `version` the change was made on; left out, the save is not checked.
+    pub version: Option<i64>,
     pub rebalance_mode: Option<String>,
     pub horizon_days: Option<u32>,
     pub nightly: Option<bool>,
@@ -388,6 +445,7 @@ async fn settings_view(db: &Db, english: bool) -> Result<SettingsView, AppError>
         same_family_setup_factor: s.same_family_setup_factor.normalize().to_string(),
         shop_shifts: s.shop_shifts.iter().map(ShiftView::from).collect(),
         closures,
+        version: s.version,
     })
 }
 
@@ -403,7 +461,12 @@ pub async fn put_settings(
     english: bool,
 ) -> Result<SettingsView, AppError> {
     ctx.require(Module::Planning, Action::Validate)?;
-    let mut s: PlanningSettings = load_settings(&db.conn).await?;
+    // Read and written in one write transaction: the version check cannot race another save.
+    let tx = db.write().await?;
+    let mut s: PlanningSettings = load_settings(&tx.tx).await?;
+    if i.version.is_some_and(|v| v != s.version) {
+        return Err(AppError::stale_version());
+    }
     let before = serde_json::to_value(&s).ok();
     let mut v = Validator::default();
     if let Some(m) = &i.rebalance_mode {
@@ -481,7 +544,7 @@ pub async fn put_settings(
         }
     }
     v.finish()?;
-    let tx = db.write().await?;
+    s.version += 1;
     settings::put(&tx.tx, SETTINGS_KEY, &s).await?;
     if let Some(c) = &i.closures {
         shop_closure::Entity::delete_many().exec(&tx.tx).await?;
@@ -518,12 +581,17 @@ pub struct CalendarView {
     pub id: i64,
     /// Own week; `null`: follows the shop's week (machines) or the contract hours (people).
     pub shifts: Option<Vec<ShiftView>>,
+    /// 0 while the resource has no week of its own. Send it back with the change: a save based
+    /// on an older version is refused (409).
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CalendarInput {
     /// `null` removes the resource's own week.
     pub shifts: Option<Vec<ShiftView>>,
+    /// The `version` the change was made on; left out, the save is not checked.
+    pub version: Option<i64>,
 }
 
 fn scope_of(resource: &str) -> Result<&'static str, AppError> {
@@ -553,6 +621,7 @@ pub async fn get_calendar(
     Ok(CalendarView {
         resource: resource.into(),
         id,
+        version: c.as_ref().map_or(0, |c| c.version),
         shifts: c.map(|c| {
             serde_json::from_str::<Vec<Shift>>(&c.shifts_json)
                 .unwrap_or_default()
@@ -586,6 +655,11 @@ pub async fn put_calendar(
         .filter(work_calendar::Column::ResourceId.eq(id))
         .one(&tx.tx)
         .await?;
+    if i.version
+        .is_some_and(|v| v != existing.as_ref().map_or(0, |c| c.version))
+    {
+        return Err(AppError::stale_version());
+    }
     let before = existing
         .as_ref()
         .map(|c| serde_json::json!({"shifts": c.shifts_json}));
