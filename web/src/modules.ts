@@ -63,6 +63,9 @@ export const MODULES: ModuleDef[] = [
     children: [
       { labelKey: 'nav_planning.load', path: '/planning/charge', icon: 'statistics', testId: 'nav-planning-load' },
       { labelKey: 'nav_planning.working_time', path: '/planning/temps-de-travail', icon: 'time_tracking', testId: 'nav-planning-working-time' },
+      { labelKey: 'nav_planning.absences', path: '/planning/indisponibilites', icon: 'hr', testId: 'nav-planning-absences' },
+      { labelKey: 'nav_planning.calendars', path: '/planning/calendriers', icon: 'planning', testId: 'nav-planning-calendars' },
+      { labelKey: 'nav_planning.settings', path: '/planning/parametres', icon: 'system', testId: 'nav-planning-settings' },
     ],
   },
   // "Atelier": the operator's tasks (/shop-floor, what the PWA opens), the office's live view and

@@ -31,7 +31,8 @@ export function useErrorText() {
  * Shows an API error. A 403 is spelled out as "Accès refusé : <server detail>" so a user who
  * opened a screen beyond his rights knows why it is empty.
  */
-export function ErrorBanner({ error, onRetry, className }: { error: unknown; onRetry?: () => void; className?: string }) {
+/** `retryLabel`: the button's text when retrying means something else ("Recharger" after a 409). */
+export function ErrorBanner({ error, onRetry, retryLabel, className }: { error: unknown; onRetry?: () => void; retryLabel?: string; className?: string }) {
   const { t } = useTranslation();
   const text = useErrorText();
   if (!error) return null;
@@ -57,8 +58,8 @@ export function ErrorBanner({ error, onRetry, className }: { error: unknown; onR
         {api?.requestId && api.status >= 500 && <div className="muted small">{t('errors.request_id', { id: api.requestId })}</div>}
       </div>
       {onRetry && !forbidden && (
-        <button type="button" className="btn btn-secondary btn-sm" onClick={onRetry}>
-          {t('common.retry')}
+        <button type="button" className="btn btn-secondary btn-sm" onClick={onRetry} data-testid="error-retry">
+          {retryLabel ?? t('common.retry')}
         </button>
       )}
     </div>

@@ -351,6 +351,8 @@ export const planningFr = {
   nav_planning: {
     load: 'Charge machines',
     working_time: 'Temps de travail planifié',
+    absences: 'Indisponibilités',
+    calendars: 'Calendriers',
     settings: 'Paramètres planning',
   },
 };
@@ -708,6 +710,8 @@ export const planningEn: Widen<typeof planningFr> = {
   nav_planning: {
     load: 'Machine load',
     working_time: 'Planned working time',
+    absences: 'Unavailability',
+    calendars: 'Calendars',
     settings: 'Planning settings',
   },
 };

@@ -25,12 +25,12 @@ function routes(extra: Record<string, (c: Call) => Response | Promise<Response>>
   return {
     'GET /planning/settings': () => json(200, settings()),
     'GET /planning/board': () => json(200, board()),
-    'GET /planning/calendars/machines/1': () => json(200, { resource: 'machine', id: 1, shifts: null }),
-    'GET /planning/calendars/machines/4': () => json(200, { resource: 'machine', id: 4, shifts: null }),
-    'GET /planning/calendars/machines/6': () => json(200, { resource: 'machine', id: 6, shifts: NIGHTS }),
-    'GET /planning/calendars/people/8': () => json(200, { resource: 'person', id: 8, shifts: null }),
-    'GET /planning/calendars/people/9': () => json(200, { resource: 'person', id: 9, shifts: null }),
-    'GET /planning/calendars/people/10': () => json(200, { resource: 'person', id: 10, shifts: null }),
+    'GET /planning/calendars/machines/1': () => json(200, { resource: 'machine', id: 1, shifts: null, version: 0 }),
+    'GET /planning/calendars/machines/4': () => json(200, { resource: 'machine', id: 4, shifts: null, version: 0 }),
+    'GET /planning/calendars/machines/6': () => json(200, { resource: 'machine', id: 6, shifts: NIGHTS, version: 3 }),
+    'GET /planning/calendars/people/8': () => json(200, { resource: 'person', id: 8, shifts: null, version: 0 }),
+    'GET /planning/calendars/people/9': () => json(200, { resource: 'person', id: 9, shifts: null, version: 0 }),
+    'GET /planning/calendars/people/10': () => json(200, { resource: 'person', id: 10, shifts: null, version: 0 }),
     ...extra,
   };
 }
@@ -114,8 +114,10 @@ describe('CalendarsPage — the shop', () => {
     expect(screen.getByTestId('cal-shop-dirty').textContent).toBe('Modifications non enregistrées');
     fireEvent.click(screen.getByTestId('cal-shop-save'));
     await waitFor(() => expect(api.made('PUT', '/planning/settings')).toHaveLength(1));
-    const body = api.made('PUT', '/planning/settings')[0].body as { shop_shifts: ShopShift[]; closures: unknown };
-    expect(Object.keys(body).sort()).toEqual(['closures', 'shop_shifts']);
+    const body = api.made('PUT', '/planning/settings')[0].body as { shop_shifts: ShopShift[]; closures: unknown; version: number };
+    expect(Object.keys(body).sort()).toEqual(['closures', 'shop_shifts', 'version']);
+    // Made on the version shown: a save from a stale screen is refused by the server.
+    expect(body.version).toBe(7);
     expect(body.shop_shifts.filter((s) => s.weekday === 0)).toEqual([
       { weekday: 0, start_min: 420, end_min: 720 },
       { weekday: 0, start_min: 780, end_min: 1020 },
@@ -173,7 +175,7 @@ describe('CalendarsPage — a machine or a person', () => {
   it('a machine following the shop gets a week of its own: PUT {shifts} on its calendar', async () => {
     const api = fakeApi(
       CHEF,
-      routes({ 'PUT /planning/calendars/machines/4': (c) => json(200, { resource: 'machine', id: 4, shifts: (c.body as { shifts: ShopShift[] }).shifts }) }),
+      routes({ 'PUT /planning/calendars/machines/4': (c) => json(200, { resource: 'machine', id: 4, shifts: (c.body as { shifts: ShopShift[] }).shifts, version: 1 }) }),
     );
     page();
     fireEvent.click(await screen.findByTestId('cal-nav-machine-4'));
@@ -193,8 +195,9 @@ describe('CalendarsPage — a machine or a person', () => {
     expect(within(sat).queryByTestId('shift-error')).toBeNull();
     fireEvent.click(screen.getByTestId('cal-machine-save'));
     await waitFor(() => expect(api.made('PUT', '/planning/calendars/machines/4')).toHaveLength(1));
-    const body = api.made('PUT', '/planning/calendars/machines/4')[0].body as { shifts: ShopShift[] };
-    expect(Object.keys(body)).toEqual(['shifts']);
+    const body = api.made('PUT', '/planning/calendars/machines/4')[0].body as { shifts: ShopShift[]; version: number };
+    expect(Object.keys(body).sort()).toEqual(['shifts', 'version']);
+    expect(body.version).toBe(0);
     expect(body.shifts).toHaveLength(10);
     expect(body.shifts.at(-1)).toEqual({ weekday: 5, start_min: 480, end_min: 720 });
     await waitFor(() => expect(screen.getByTestId('cal-nav-machine-4').textContent).toContain('horaires propres'));
@@ -217,10 +220,10 @@ describe('CalendarsPage — a machine or a person', () => {
     const api = fakeApi(
       CHEF,
       routes({
-        'GET /planning/calendars/machines/6': () => json(200, { resource: 'machine', id: 6, shifts }),
+        'GET /planning/calendars/machines/6': () => json(200, { resource: 'machine', id: 6, shifts, version: shifts ? 2 : 0 }),
         'PUT /planning/calendars/machines/6': (c) => {
           shifts = (c.body as { shifts: ShopShift[] | null }).shifts;
-          return json(200, { resource: 'machine', id: 6, shifts });
+          return json(200, { resource: 'machine', id: 6, shifts, version: shifts ? 3 : 0 });
         },
       }),
     );
@@ -231,7 +234,7 @@ describe('CalendarsPage — a machine or a person', () => {
     expect(dlg.textContent).toContain('Lun–Jeu 07:30–12:00, 13:00–17:00 · Ven 07:30–12:30');
     fireEvent.click(within(dlg).getByTestId('confirm-ok'));
     await screen.findByTestId('cal-machine-follows');
-    expect(api.made('PUT', '/planning/calendars/machines/6')[0].body).toEqual({ shifts: null });
+    expect(api.made('PUT', '/planning/calendars/machines/6')[0].body).toEqual({ shifts: null, version: 2 });
   });
 
   it('a person without a week of their own follows the contract; the way back says so', async () => {
@@ -243,19 +246,31 @@ describe('CalendarsPage — a machine or a person', () => {
     expect(screen.getByTestId('cal-week-total').textContent).toBe('Total de la semaine : 4 h');
   });
 
-  // The calendar routes carry no version today; whatever 409 the server sends is spelled out.
-  it('a conflict (409) is shown with the server’s French detail', async () => {
-    fakeApi(
+  it('a save refused because someone saved first (409) says so and reloads what is saved now', async () => {
+    let version = 3;
+    let shifts = NIGHTS;
+    const api = fakeApi(
       CHEF,
       routes({
-        'PUT /planning/calendars/machines/6': () => json(409, { code: 'stale_version', detail: 'Le calendrier a été modifié par quelqu’un d’autre : rechargez la page.' }),
+        'GET /planning/calendars/machines/6': () => json(200, { resource: 'machine', id: 6, shifts, version }),
+        'PUT /planning/calendars/machines/6': () => json(409, { code: 'stale_version', detail: 'Cet enregistrement a été modifié par quelqu’un d’autre entre-temps : rechargez-le puis refaites votre modification.' }),
       }),
     );
     page('/planning/calendriers?r=machine-6');
     await screen.findByTestId('cal-machine-revert');
     fireEvent.click(screen.getByTestId('cal-week-add-5'));
     fireEvent.click(screen.getByTestId('cal-machine-save'));
-    expect((await screen.findByTestId('error-banner')).textContent).toContain('Le calendrier a été modifié par quelqu’un d’autre : rechargez la page.');
+    expect((await screen.findByTestId('error-banner')).textContent).toContain('modifié par quelqu’un d’autre entre-temps');
+    // The change was made on version 3, and says so.
+    expect((api.made('PUT', '/planning/calendars/machines/6')[0].body as { version: number }).version).toBe(3);
+    // Meanwhile the other person removed the night shifts: "Recharger" shows their week.
+    version = 4;
+    shifts = [{ weekday: 0, start_min: 450, end_min: 720 }];
+    const reload = screen.getByTestId('error-retry');
+    expect(reload.textContent).toBe('Recharger');
+    fireEvent.click(reload);
+    await waitFor(() => expect(shiftsOf(0)).toHaveLength(1));
+    expect(screen.queryByTestId('error-banner')).toBeNull();
   });
 
   it('an operator reads a machine’s week without buttons', async () => {

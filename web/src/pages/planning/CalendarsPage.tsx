@@ -47,6 +47,8 @@ export interface CalendarView {
   id: number;
   /** Own week; null: the shop's week (machine) or the contract hours (person). */
   shifts: ShopShift[] | null;
+  /** 0 without an own week; sent back with a change (a stale one gets 409). */
+  version: number;
 }
 
 const calendarPath = (r: ResourceKind, id: number) => `/planning/calendars/${r === 'machine' ? 'machines' : 'people'}/${id}`;
@@ -62,6 +64,14 @@ function splitErrors(e: unknown): { shifts: string | null; closures: string | nu
       .join(' ') || null;
   const unmapped = e.errors.some((x) => fieldSection(x.field) == null);
   return { shifts: pick('shifts'), closures: pick('closures'), rest: unmapped ? e : null };
+}
+
+/**
+ * A save refused because someone else saved first (409 stale_version): the banner's button
+ * reloads the data (the editor then shows what is saved now, and the change is made again).
+ */
+function staleReload(e: unknown, label: string, reload: () => void): { onRetry?: () => void; retryLabel?: string } {
+  return isApiError(e) && e.isStale ? { onRetry: reload, retryLabel: label } : {};
 }
 
 function useDayNames() {
@@ -238,7 +248,7 @@ function ShopCalendar({ settings, readOnly }: { settings: PlanningSettings; read
 
   const save = useMutation({
     mutationFn: () =>
-      api<PlanningSettings>('/planning/settings', { method: 'PUT', body: { shop_shifts: shiftsFromRows(rows), closures: closuresFromRows(closures) } }),
+      api<PlanningSettings>('/planning/settings', { method: 'PUT', body: { version: settings.version, shop_shifts: shiftsFromRows(rows), closures: closuresFromRows(closures) } }),
     onSuccess: (r) => {
       // The page remounts this editor on the new data (its key).
       qc.setQueryData(SETTINGS_KEY, r);
@@ -262,7 +272,15 @@ function ShopCalendar({ settings, readOnly }: { settings: PlanningSettings; read
     >
       <h2 className="panel-title">{t('planning.cal.shop_title')}</h2>
       {readOnly && <p className="small muted">{t('planning.cal.read_only_shop')}</p>}
-      {server.rest ? <ErrorBanner error={server.rest} /> : null}
+      {server.rest ? (
+        <ErrorBanner
+          error={server.rest}
+          {...staleReload(server.rest, t('common.reload'), () => {
+            save.reset();
+            void qc.invalidateQueries({ queryKey: SETTINGS_KEY });
+          })}
+        />
+      ) : null}
       <WeekGrid rows={rows} onChange={setRows} errors={errors} showAll={tried} readOnly={readOnly} serverError={server.shifts} testId="cal-week" />
       {tried && empty && (
         <div className="field-error" data-testid="cal-shop-empty">
@@ -401,7 +419,7 @@ function OwnCalendarForm({ view, name, shopShifts, days, readOnly }: { view: Cal
   const [confirmRevert, setConfirmRevert] = useState(false);
 
   const put = useMutation({
-    mutationFn: (shifts: ShopShift[] | null) => api<CalendarView>(calendarPath(kind, view.id), { method: 'PUT', body: { shifts } }),
+    mutationFn: (shifts: ShopShift[] | null) => api<CalendarView>(calendarPath(kind, view.id), { method: 'PUT', body: { version: view.version, shifts } }),
     onSuccess: (r, shifts) => {
       setConfirmRevert(false);
       qc.setQueryData(calendarKey(kind, view.id), r);
@@ -456,7 +474,15 @@ function OwnCalendarForm({ view, name, shopShifts, days, readOnly }: { view: Cal
         <span className="badge pl-badge-own">{t('planning.cal.own')}</span>
       </div>
       {readOnly && <p className="small muted">{t('planning.cal.read_only_own')}</p>}
-      {server.rest ? <ErrorBanner error={server.rest} /> : null}
+      {server.rest ? (
+        <ErrorBanner
+          error={server.rest}
+          {...staleReload(server.rest, t('common.reload'), () => {
+            put.reset();
+            void qc.invalidateQueries({ queryKey: calendarKey(kind, view.id) });
+          })}
+        />
+      ) : null}
       <WeekGrid rows={rows} onChange={setRows} errors={errors} showAll={tried} readOnly={readOnly} serverError={server.shifts} testId="cal-week" />
       {!readOnly && (
         <>

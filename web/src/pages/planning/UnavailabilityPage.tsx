@@ -22,6 +22,7 @@ import {
   STATE_FILTERS,
   declaredAt,
   filterUnavailability,
+  listQuery,
   filtersFromSearch,
   filtersToSearch,
   unavailabilityState,
@@ -66,10 +67,11 @@ export function UnavailabilityPage({ now = systemNow }: { now?: () => Date }) {
   const [toDelete, setToDelete] = useState<Unavailability | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
-  const resourceQuery = filters.resource === 'toutes' ? {} : { resource: filters.resource };
+  const serverQuery = listQuery(filters);
   const listQ = useQuery({
-    queryKey: [...LIST_KEY, filters.resource],
-    queryFn: () => api<Unavailability[]>('/planning/unavailability', { query: resourceQuery }),
+    queryKey: [...LIST_KEY, serverQuery],
+    queryFn: () => api<Unavailability[]>('/planning/unavailability', { query: serverQuery }),
+    placeholderData: (previous) => previous,
   });
   // The dialog's lists of people and machines: those of the plan (a one-day board is enough).
   const today = toLocalDay(now());

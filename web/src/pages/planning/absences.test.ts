@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { declaredAt, filterUnavailability, filtersFromSearch, filtersToSearch, unavailabilityState, DEFAULT_FILTERS } from './absences';
+import { declaredAt, filterUnavailability, filtersFromSearch, filtersToSearch, listQuery, unavailabilityState, DEFAULT_FILTERS } from './absences';
 import { unavailabilities } from './fixtures';
 
 const NOW = new Date(2026, 11, 8, 10, 0);
@@ -57,5 +57,14 @@ describe('declaredAt', () => {
     const p = (n: number) => String(n).padStart(2, '0');
     expect(declaredAt('2026-12-08T06:50:00Z')).toBe(`${p(d.getDate())}/12/2026 ${p(d.getHours())}:50`);
     expect(declaredAt(null)).toBe('');
+  });
+});
+
+describe('listQuery', () => {
+  it('sends the resource and the period to the server, nothing for the defaults', () => {
+    expect(listQuery(DEFAULT_FILTERS)).toEqual({});
+    expect(listQuery({ ...DEFAULT_FILTERS, resource: 'machine', from: '2026-12-01', to: '2026-12-31' })).toEqual({ resource: 'machine', from: '2026-12-01', to: '2026-12-31' });
+    // The state is the browser's business (it moves with the clock).
+    expect(listQuery({ ...DEFAULT_FILTERS, state: 'passee', to: '2026-12-31' })).toEqual({ to: '2026-12-31' });
   });
 });

@@ -56,9 +56,21 @@ export function filtersToSearch(f: UnavailabilityFilters): Record<string, string
 }
 
 /**
+ * The server's query for the list: the resource and the period (days, the last one included,
+ * as on the screen) are filtered there too, so a long history is not all sent for one month.
+ */
+export function listQuery(f: UnavailabilityFilters): Record<string, string> {
+  const q: Record<string, string> = {};
+  if (f.resource !== 'toutes') q.resource = f.resource;
+  if (f.from) q.from = f.from;
+  if (f.to) q.to = f.to;
+  return q;
+}
+
+/**
  * Keeps the rows matching the filters. The period keeps what overlaps it: an absence from the
- * 28/11 to the 02/12 is in "du 01/12 au 31/12". The resource is also filtered on the server;
- * filtering again here keeps the screen right while the new list loads.
+ * 28/11 to the 02/12 is in "du 01/12 au 31/12". The resource and period are also filtered on
+ * the server; filtering again here keeps the screen right while the new list loads.
  */
 export function filterUnavailability(rows: Unavailability[], f: UnavailabilityFilters, now: Date): Unavailability[] {
   const lo = f.from ? parseLocal(f.from).getTime() : -Infinity;

@@ -197,5 +197,6 @@ export function settings(): PlanningSettings {
       { day: '2026-12-24', label: 'Veille de Noël' },
       { day: '2026-12-31', label: 'Saint-Sylvestre' },
     ],
+    version: 7,
   };
 }

@@ -253,4 +253,6 @@ export interface PlanningSettings {
   same_family_setup_factor: string;
   shop_shifts: ShopShift[];
   closures: { day: string; label: string }[];
+  /** Bumped on every save; Calendriers sends it back (a stale save gets 409). */
+  version?: number;
 }
