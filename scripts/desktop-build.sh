@@ -6,6 +6,11 @@
 #   bash scripts/desktop-build.sh            release .deb  → artifacts/desktop/
 #   bash scripts/desktop-build.sh --debug    debug build and .deb (faster, for testing)
 #
+# The package is then checked as a user would get it: its declared dependencies are read, its
+# files are unpacked into a temporary folder, and the packaged program is started in trial mode
+# under Xvfb: its embedded server must answer with the demo data and the window is captured
+# (artifacts/desktop/deb-essai.png).
+#
 # The AppImage is not built: Tauri's AppImage bundler downloads linuxdeploy from GitHub at build
 # time, which this project does not allow (only package registries). Windows (msi/nsis) and
 # macOS (dmg) are configured in tauri.conf.json but must be built on those systems.
@@ -24,7 +29,44 @@ done
 
 desktop_apt_deps() {
   apt_install libwebkit2gtk-4.1-dev build-essential file libxdo-dev libssl-dev \
-    libayatana-appindicator3-dev librsvg2-dev pkg-config
+    libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth imagemagick
+}
+
+# The .deb's own program, unpacked, in trial mode under Xvfb: the embedded server answers
+# /readyz and has the demo users; the screen is captured once the window has painted.
+check_package() {
+  local deb="$1" work out
+  work="$(mktemp -d /tmp/usinage-deb.XXXXXX)"
+  out="$ROOT/artifacts/desktop"
+  log "check the package $(basename "$deb")"
+  echo "Depends: $(dpkg-deb -f "$deb" Depends)"
+  dpkg-deb -x "$deb" "$work/root"
+  local bin
+  bin="$(find "$work/root/usr/bin" -type f -perm -u+x | head -1)"
+  [ -x "$bin" ] || { echo "pas de programme dans usr/bin du paquet" >&2; return 1; }
+  ls "$work/root/usr/share/applications/"*.desktop >/dev/null
+  XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache" \
+    USINAGE_DESKTOP_MODE=essai USINAGE_DESKTOP_LOG=info \
+    xvfb-run -a -s "-screen 0 1366x900x24" bash -c '
+      "$1" >"$2/app.log" 2>&1 &
+      app=$!
+      trap "kill $app 2>/dev/null || true" EXIT
+      url=""
+      for _ in $(seq 120); do
+        url=$(sed -n "s/.*trial server started url=\([^ ]*\).*/\1/p" "$2/app.log" | head -1)
+        [ -n "$url" ] && break
+        kill -0 $app 2>/dev/null || { cat "$2/app.log"; exit 1; }
+        sleep 0.5
+      done
+      [ -n "$url" ] || { echo "le serveur d essai n a pas démarré en 60 s" >&2; cat "$2/app.log"; exit 1; }
+      curl -fsS "$url/readyz" >/dev/null
+      curl -fsS "$url/api/v1/info" | grep -q "\"demo\":true" || { echo "pas de données de démonstration" >&2; exit 1; }
+      echo "trial server of the packaged app: $url"
+      sleep 8
+      import -window root "$3/deb-essai.png"
+    ' _ "$bin" "$work" "$out"
+  rm -rf "$work"
+  echo "package checked: artifacts/desktop/deb-essai.png"
 }
 
 desktop_npm_deps() {
@@ -46,3 +88,5 @@ log "built in $(( $(date +%s) - start )) s"
 mkdir -p artifacts/desktop
 find "$CARGO_TARGET_DIR/$profile/bundle/deb" -name '*.deb' -newer desktop/src-tauri/Cargo.toml -exec cp -v {} artifacts/desktop/ \;
 ls -l artifacts/desktop/*.deb
+deb="$(find "$CARGO_TARGET_DIR/$profile/bundle/deb" -name '*.deb' -newer desktop/src-tauri/Cargo.toml | head -1)"
+check_package "$deb"
