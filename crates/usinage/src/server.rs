@@ -40,7 +40,7 @@ pub fn app_error(e: usinage_app::AppError) -> anyhow::Error {
 fn spawn_every<F, Fut>(period: Duration, mut stop: watch::Receiver<bool>, mut job: F)
 where
     F: FnMut() -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(period);

@@ -583,7 +583,7 @@ pub struct CalendarView {
     pub shifts: Option<Vec<ShiftView>>,
     /// 0 while the resource has no week of its own. Send it back with the change: a save based
     /// on an older version is refused (409).
-    pub version: i64,
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -591,7 +591,7 @@ pub struct CalendarInput {
     /// `null` removes the resource's own week.
     pub shifts: Option<Vec<ShiftView>>,
     /// The `version` the change was made on; left out, the save is not checked.
-    pub version: Option<i64>,
+    pub version: Option<i32>,
 }
 
 fn scope_of(resource: &str) -> Result<&'static str, AppError> {
