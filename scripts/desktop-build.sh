@@ -5,6 +5,7 @@
 #
 #   bash scripts/desktop-build.sh            release .deb  → artifacts/desktop/
 #   bash scripts/desktop-build.sh --debug    debug build and .deb (faster, for testing)
+#   bash scripts/desktop-build.sh --check-only   only the check below, on the last .deb built
 #
 # The package is then checked as a user would get it: its declared dependencies are read, its
 # files are unpacked into a temporary folder, and the packaged program is started in trial mode
@@ -20,9 +21,11 @@ export CARGO_TARGET_DIR="${USINAGE_DESKTOP_TARGET_DIR:-$HOME/.cache/usinage/targ
 
 profile=release
 tauri_args=()
+check_only=0
 for a in "$@"; do
   case "$a" in
     --debug) profile=debug; tauri_args+=(--debug) ;;
+    --check-only) check_only=1 ;;
     *) echo "option inconnue : $a" >&2; exit 2 ;;
   esac
 done
@@ -38,6 +41,7 @@ check_package() {
   local deb="$1" work out
   work="$(mktemp -d /tmp/usinage-deb.XXXXXX)"
   out="$ROOT/artifacts/desktop"
+  mkdir -p "$out"
   log "check the package $(basename "$deb")"
   echo "Depends: $(dpkg-deb -f "$deb" Depends)"
   dpkg-deb -x "$deb" "$work/root"
@@ -46,14 +50,14 @@ check_package() {
   [ -x "$bin" ] || { echo "pas de programme dans usr/bin du paquet" >&2; return 1; }
   ls "$work/root/usr/share/applications/"*.desktop >/dev/null
   XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache" \
-    USINAGE_DESKTOP_MODE=essai USINAGE_DESKTOP_LOG=info \
+    USINAGE_DESKTOP_MODE=essai USINAGE_DESKTOP_LOG=info NO_COLOR=1 \
     xvfb-run -a -s "-screen 0 1366x900x24" bash -c '
       "$1" >"$2/app.log" 2>&1 &
       app=$!
       trap "kill $app 2>/dev/null || true" EXIT
       url=""
       for _ in $(seq 120); do
-        url=$(sed -n "s/.*trial server started url=\([^ ]*\).*/\1/p" "$2/app.log" | head -1)
+        url=$(sed -e "s/\x1b\[[0-9;]*m//g" "$2/app.log" | sed -n "s/.*trial server started url=\([^ ]*\).*/\1/p" | head -1)
         [ -n "$url" ] && break
         kill -0 $app 2>/dev/null || { cat "$2/app.log"; exit 1; }
         sleep 0.5
@@ -77,6 +81,12 @@ desktop_npm_deps() {
 }
 
 desktop_apt_deps
+if [ $check_only = 1 ]; then
+  deb="$(ls -t "$CARGO_TARGET_DIR/$profile/bundle/deb/"*.deb 2>/dev/null | head -1)"
+  [ -n "$deb" ] || { echo "aucun .deb construit dans $CARGO_TARGET_DIR/$profile/bundle/deb" >&2; exit 1; }
+  check_package "$deb"
+  exit 0
+fi
 web_build
 desktop_npm_deps
 

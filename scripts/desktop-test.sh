@@ -9,6 +9,10 @@
 #                « Remplacer le certificat » in the launcher).
 # Screenshots (WebDriver + X root window): artifacts/desktop/.
 #   bash scripts/desktop-test.sh [essai|server|tls ...]    (default: all three)
+# USINAGE_DESKTOP_APP=path runs an already built program instead of the debug build, e.g. the
+# release one that scripts/desktop-build.sh packaged ($HOME/.cache/usinage/target-desktop/
+# release/usinage-desktop): WebDriver automation is switched on by tauri-driver at run time
+# (TAURI_WEBVIEW_AUTOMATION), not at build time.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SERVER_TARGET="$CARGO_TARGET_DIR"
 export CARGO_TARGET_DIR="${USINAGE_DESKTOP_TARGET_DIR:-$HOME/.cache/usinage/target-desktop}"
@@ -23,11 +27,17 @@ if [ ! -d desktop/node_modules ] || [ desktop/package-lock.json -nt desktop/node
   (cd desktop && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-log "build the desktop app (debug)"
-start=$(date +%s)
-(cd desktop/src-tauri && cargo build --locked)
-log "desktop app built in $(( $(date +%s) - start )) s"
-APP="$CARGO_TARGET_DIR/debug/usinage-desktop"
+if [ -n "${USINAGE_DESKTOP_APP:-}" ]; then
+  APP="$USINAGE_DESKTOP_APP"
+  [ -x "$APP" ] || { echo "USINAGE_DESKTOP_APP : $APP n'est pas un programme" >&2; exit 2; }
+  log "desktop app: $APP (already built)"
+else
+  log "build the desktop app (debug)"
+  start=$(date +%s)
+  (cd desktop/src-tauri && cargo build --locked)
+  log "desktop app built in $(( $(date +%s) - start )) s"
+  APP="$CARGO_TARGET_DIR/debug/usinage-desktop"
+fi
 
 USINAGE_BIN="$SERVER_TARGET/debug/usinage"
 if [[ " ${scenarios[*]} " =~ " server " || " ${scenarios[*]} " =~ " tls " ]] && [ ! -x "$USINAGE_BIN" ]; then
