@@ -4,9 +4,11 @@
 // service worker controls the page and holds the whole shell of the build, a printed operation
 // QR code's URL opens the operation (cold start through the login, the Scanner field), the
 // operator starts, pauses with a reason, resumes and finishes an operation, the app
-// reloads offline from the cache, and an action tapped offline survives a browser restart and is
-// replayed once back online. Then: a new build gets its own cache (the old one is purged) and
-// the app offers to reload; the camera scanner reads a job traveler's QR code (fake camera).
+// reloads offline from the cache, and an action tapped offline survives a browser restart (the
+// app opens on Mes tâches from the kept session, "Hors ligne" banner) and is replayed once back
+// online; the traveler's job QR code takes the operator to his operation of that job (or says
+// that none is his). Then: a new build gets its own cache (the old one is purged) and the app
+// offers to reload; the camera scanner reads a job traveler's QR code (fake camera).
 //
 // Each phone is a persistent browser profile (like the installed app: service worker, caches
 // and localStorage survive a restart). Chromium is driven with the iPhone's size, touch and
@@ -35,6 +37,7 @@ const CHROMIUM = process.env.USINAGE_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const DEMO_PASSWORD = process.env.USINAGE_E2E_PASSWORD ?? 'usinage-demo';
 const TIMEOUT = Number(process.env.USINAGE_E2E_TIMEOUT ?? 15_000);
 const QUEUE_KEY = 'usinage.shopfloor.queue';
+const ME_KEY = 'usinage.me';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'];
 const COMMON = { locale: 'fr-FR', timezoneId: 'Europe/Paris', isMobile: true, hasTouch: true };
@@ -70,6 +73,8 @@ const PROFILES = mkdtempSync(join(tmpdir(), 'usinage-phone-'));
 /** Per device: its profile dir, context, page and the work it was given. */
 const run = Object.fromEntries(DEVICES.map((d) => [d.key, { dir: join(PROFILES, d.key), ctx: null, page: null, work: null }]));
 const tokens = {};
+/** The name the app shows for `operateur` (topbar). */
+let operatorName = '';
 /** @type {import('playwright-core').Browser} a plain browser for one-off contexts */
 let browser;
 
@@ -223,6 +228,8 @@ async function giveWork(taken) {
 
 before(async () => {
   await waitForServer();
+  const me = await apiOk('operateur', '/auth/me');
+  operatorName = me.full_name || me.login;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   const taken = [];
   for (const d of DEVICES) {
@@ -398,8 +405,9 @@ for (const device of DEVICES) {
       await p.reload();
       // The page is the app's (from the service worker), not the browser's error page.
       assert.equal(await p.title(), 'Gestion Usinage');
-      await p.getByTestId('shopfloor-tasks').or(p.getByTestId('error-banner')).first().waitFor();
-      assert.ok((await p.locator('#root').innerText()).trim().length > 0, 'the app rendered');
+      // Signed in from the kept copy of the session: Mes tâches, under the "Hors ligne" banner.
+      await p.getByTestId('shopfloor-tasks').waitFor();
+      await p.getByTestId('offline-banner').waitFor();
       await assertFits(p, 'offline');
       await shot(p, device, 'offline-reload');
     } finally {
@@ -428,26 +436,62 @@ for (const device of DEVICES) {
     const key = queued[0].key;
     // The browser is closed (phone restarted, app killed) and opened again, still offline.
     // Same profile (what a phone keeps: service worker, caches, localStorage), so more than the
-    // saved storageState checked above.
+    // saved storageState checked above. The app is closed first (a blank page): closing the
+    // context drops its offline emulation, which fires `online` in a page still open, and the
+    // queue would send the action then, with the browser's own user agent, its answer lost.
+    await p.goto('about:blank');
     await r.ctx.close();
     await openProfile(device, { offline: true });
     p = r.page;
-    await p.goto(`${BASE}/operations/${op}`);
+    // The home-screen icon: Mes tâches, signed in from the copy of the session kept on the
+    // phone (the server cannot say who is signed in), with the "Hors ligne" banner.
+    await p.goto(`${BASE}/shop-floor`);
     assert.equal(await p.title(), 'Gestion Usinage', 'the app opens from the cache after the restart');
+    await p.getByTestId('shopfloor-tasks').waitFor();
+    const banner = p.getByTestId('offline-banner');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /Hors ligne/);
+    assert.match(await banner.innerText(), /seront envoyées dès le retour du réseau/);
+    assert.equal((await p.getByTestId('user-name').textContent()).trim(), operatorName, 'the operator of the kept session');
+    await p.getByTestId('queue-count').filter({ hasText: '1 action en attente' }).waitFor();
+    await p.getByTestId('tasks-offline').waitFor();
+    const errors = await p.getByTestId('error-banner').allInnerTexts();
+    assert.deepEqual(errors, [], 'no "Le serveur ne répond pas" in place of the app');
+    await assertFits(p, 'offline restart');
+    await shot(p, device, 'offline-restart');
     const kept = await p.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? '{}'), QUEUE_KEY);
     assert.equal(kept.pending?.length, 1, 'the action is still queued after the restart');
     assert.equal(kept.pending[0].key, key);
+    const stored = await p.evaluate((k) => ({ me: JSON.parse(localStorage.getItem(k) ?? 'null'), access: localStorage.getItem('usinage.access_token'), refresh: localStorage.getItem('usinage.refresh_token') }), ME_KEY);
+    assert.equal(stored.me?.me?.login, 'operateur', 'the kept copy of the session is the operator’s');
+    assert.ok(Array.isArray(stored.me.me.roles) && stored.me.me.permissions?.time_tracking, 'with his roles and rights');
+    // Never the password nor a token (a demo e-mail may well contain "usinage-demo").
+    const values = [];
+    const walk = (v, key) => {
+      if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+      else values.push([key, v]);
+    };
+    walk(stored.me, '');
+    for (const [k, v] of values) {
+      assert.ok(!/^(password|access_token|refresh_token)$/.test(k), `no ${k} kept`);
+      assert.ok(v !== DEMO_PASSWORD && v !== stored.access && v !== stored.refresh, `${k}: neither the password nor a token`);
+    }
     const before = await apiOk('chef', `/shop-floor/operations/${op}`);
     assert.equal(before.status, 'a_faire', 'nothing reached the server yet');
-    // Back online: the app (signed in from the stored session) replays the action, once.
+    // Back online, without a reload: the app asks the server again (the banner goes, the task
+    // list loads) and replays the action, once. Counted on the answers: a try of the queue's
+    // timer while still offline never reached the server.
     const replays = [];
-    p.on('request', (x) => {
+    p.on('response', (res) => {
+      const x = res.request();
       if (x.method() === 'POST' && x.url().endsWith(`/shop-floor/operations/${op}/start`)) replays.push(x.headers()['idempotency-key']);
     });
     await r.ctx.setOffline(false);
-    await p.reload();
-    await p.getByTestId('operation-page').waitFor();
+    await banner.waitFor({ state: 'detached', timeout: 30_000 });
     await p.getByTestId('queue-badge').waitFor({ state: 'detached', timeout: 30_000 });
+    await p.getByTestId(`task-${op}`).waitFor({ timeout: 30_000 });
+    await p.getByTestId(`task-${op}`).tap();
+    await p.waitForURL((u) => u.pathname === `/operations/${op}`);
     await p.getByTestId('op-status').filter({ hasText: 'En cours' }).waitFor();
     assert.deepEqual(replays, [key], 'replayed once, with the key of the tap');
     const v = await apiOk('chef', `/shop-floor/operations/${op}`);
@@ -456,9 +500,51 @@ for (const device of DEVICES) {
     const lag = Math.abs(Date.parse(v.sessions[0].started_at) - Date.parse(queued[0].occurred_at));
     assert.ok(lag < 1000, `recorded at the time of the tap, not of the replay (${v.sessions[0].started_at} vs ${queued[0].occurred_at})`);
     await shot(p, device, 'offline-replayed');
-    // Leave nothing running: finish it (the board and the next files see a finished operation).
-    const done = await api('operateur', `/shop-floor/operations/${op}/finish`, 'POST', { good: v.input_available, scrap: 0 });
-    assert.equal(done.status, 200, `finish → ${done.status} ${JSON.stringify(done.body).slice(0, 300)}`);
+    // It stays running: the next step reaches it through the job's QR code, then finishes it.
+  });
+
+  step(device, 'the traveler’s job QR code takes the operator to his operation (Scanner and opened directly), or says none is his', async () => {
+    const p = r.page;
+    const { jobId, offlineOp: op } = r.work;
+    try {
+      // Mes tâches' Scanner gets the text the camera read on the traveler's header: the job's URL.
+      // The operator has no right on the routings: he lands on his operation of that job (the
+      // first op. is finished, the second is his and running), not on "Accès refusé".
+      await p.goto(`${BASE}/shop-floor`);
+      await p.getByTestId('tasks-list').waitFor();
+      await p.getByTestId('task-scan-manual').fill(`${BASE}/jobs/${jobId}`);
+      await p.getByTestId('task-scan-open').tap();
+      await p.waitForURL((u) => u.pathname === `/operations/${op}`);
+      await p.getByTestId('op-status').filter({ hasText: 'En cours' }).waitFor();
+      assert.equal(await p.getByTestId('forbidden-banner').count(), 0);
+      await shot(p, device, 'job-qr-scanned');
+      // The same URL opened directly (the phone's camera app opens it in the installed app).
+      await p.goto(`${BASE}/jobs/${jobId}`);
+      await p.waitForURL((u) => u.pathname === `/operations/${op}`);
+      await p.getByTestId('operation-page').waitFor();
+      assert.equal(await p.getByTestId('forbidden-banner').count(), 0);
+    } finally {
+      // Leave nothing running: finish it (the board and the next files see a finished operation).
+      const v = await apiOk('chef', `/shop-floor/operations/${op}`);
+      if (v.status === 'en_cours') {
+        const done = await api('operateur', `/shop-floor/operations/${op}/finish`, 'POST', { good: v.input_available, scrap: 0 });
+        assert.equal(done.status, 200, `finish → ${done.status} ${JSON.stringify(done.body).slice(0, 300)}`);
+      }
+    }
+    // Both of his operations of the job are finished: nothing of it is his any more.
+    await p.goto(`${BASE}/shop-floor`);
+    await p.getByTestId('shopfloor-tasks').waitFor();
+    await p.getByTestId('task-scan-manual').fill(`${BASE}/jobs/${jobId}`);
+    await p.getByTestId('task-scan-open').tap();
+    const none = p.getByTestId('job-no-operation');
+    await none.waitFor();
+    assert.match(await none.innerText(), /Aucune opération de cet OF ne vous est affectée/);
+    assert.equal(new URL(p.url()).pathname, '/shop-floor', 'he stays on Mes tâches, Scanner at hand');
+    await assertFits(p, 'job QR without operation');
+    await shot(p, device, 'job-qr-none');
+    await p.goto(`${BASE}/jobs/${jobId}`);
+    await p.getByTestId('operator-job').getByTestId('job-no-operation').waitFor();
+    assert.equal(await p.getByTestId('forbidden-banner').count(), 0);
   });
 }
 
