@@ -162,6 +162,9 @@ step('c) a client attachment: upload, download, delete', async () => {
   await row.getByRole('button', { name: /Supprimer/ }).click();
   await page.getByTestId('attachment-delete-dialog').getByTestId('confirm-ok').click();
   await page.getByText('Fichier supprimé.').waitFor();
+  // The toast comes with the server's answer; the list is read again just after (a loaded CI
+  // run counted the row before that).
+  await page.getByTestId('attachment').filter({ hasText: name }).waitFor({ state: 'detached' });
   assert.equal(await page.getByTestId('attachment').filter({ hasText: name }).count(), 0);
 });
 
