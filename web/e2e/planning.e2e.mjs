@@ -243,7 +243,15 @@ step('c) dragging an operation onto an operator without the skill is flagged, th
   await page.locator('.pl-gantt .vis-item.pl-conflict').first().waitFor();
   // The live line follows the pointer: on a loaded machine it may still name a row crossed on
   // the way down (a CI run read "Romain Tissot a déjà une opération…"); wait for the target's.
-  await page.getByTestId('move-live').filter({ hasText: pick.person.name }).waitFor();
+  // The chart may also have scrolled under the pointer during the drag (a CI run never saw the
+  // target named in 20 s): the pointer goes back to where the target row is now.
+  const named = page.getByTestId('move-live').filter({ hasText: pick.person.name });
+  for (let i = 0; i < 5 && !(await named.isVisible()); i++) {
+    const now = await label.boundingBox();
+    if (now) await page.mouse.move(x, now.y + now.height / 2, { steps: 3 });
+    await named.waitFor({ timeout: 2_000 }).catch(() => {});
+  }
+  await named.waitFor();
   const liveText = await page.getByTestId('move-live').innerText();
   assert.match(liveText, /compétence|niveau/, `live check names the skill: ${liveText}`);
   await shot(page, '04-dragging-conflict', false);
