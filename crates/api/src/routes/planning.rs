@@ -193,7 +193,7 @@ pub async fn settings_get(
 }
 
 #[utoipa::path(put, path = "/api/v1/planning/settings", tag = "planning", security(("bearer" = [])), request_body = SettingsInput,
-    responses((status = 200, body = SettingsView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = SettingsView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn settings_put(
     State(s): State<AppState>,
     Auth(ctx): Auth,
@@ -220,7 +220,7 @@ macro_rules! calendar_routes {
         }
 
         #[utoipa::path(put, path = $path, tag = "planning", security(("bearer" = [])), params(("id" = i64, Path)), request_body = CalendarInput,
-            responses((status = 200, body = CalendarView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+            responses((status = 200, body = CalendarView), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
         pub async fn $put(
             State(s): State<AppState>,
             Auth(ctx): Auth,
