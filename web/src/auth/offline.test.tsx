@@ -61,14 +61,19 @@ function kept(): Me | null {
   return raw ? (JSON.parse(raw) as { me: Me }).me : null;
 }
 
+/** The phone restarted with no network: a session, the kept copy of me and one queued action. */
+function restartOfflineWithPendingAction() {
+  setTokens({ access_token: 'a', refresh_token: 'r' });
+  storeMe(OPERATOR);
+  localStorage.setItem(QUEUE_STORAGE_KEY, JSON.stringify({ pending: [PENDING], conflicts: [] }));
+  resetShopFloorQueue();
+  serve(null);
+  renderApp(<AppRoutes />, '/shop-floor');
+}
+
 describe('offline restart', () => {
   it('opens Mes tâches on the kept copy of me, under the "Hors ligne" banner, with the pending action', async () => {
-    setTokens({ access_token: 'a', refresh_token: 'r' });
-    storeMe(OPERATOR);
-    localStorage.setItem(QUEUE_STORAGE_KEY, JSON.stringify({ pending: [PENDING], conflicts: [] }));
-    resetShopFloorQueue();
-    serve(null);
-    renderApp(<AppRoutes />, '/shop-floor');
+    restartOfflineWithPendingAction();
 
     await screen.findByTestId('shopfloor-tasks');
     const banner = screen.getByTestId('offline-banner');
@@ -84,12 +89,7 @@ describe('offline restart', () => {
   });
 
   it('asks the server again when the network is back: the copy is replaced, the banner goes, the action is sent', async () => {
-    setTokens({ access_token: 'a', refresh_token: 'r' });
-    storeMe(OPERATOR);
-    localStorage.setItem(QUEUE_STORAGE_KEY, JSON.stringify({ pending: [PENDING], conflicts: [] }));
-    resetShopFloorQueue();
-    serve(null);
-    renderApp(<AppRoutes />, '/shop-floor');
+    restartOfflineWithPendingAction();
     await screen.findByTestId('offline-banner');
     await screen.findByTestId('tasks-offline');
 
