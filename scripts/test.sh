@@ -12,8 +12,9 @@ log "system packages"
 command -v chromium >/dev/null || apt_install chromium
 command -v pg_isready >/dev/null || apt_install postgresql-client
 # Drawing engine (crates/drawing): PDF text and rasterisation, OCR (French + English), fonts of
-# the generated corpus, qpdf for encrypted-PDF fixtures, prlimit (util-linux) for memory caps.
-apt_install poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng fonts-dejavu-core qpdf util-linux
+# the generated corpus, qpdf for encrypted-PDF fixtures, prlimit (util-linux) for memory caps;
+# mksquashfs, which packs the desktop AppImage, for the AppImage runtime's tests.
+apt_install poppler-utils tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng fonts-dejavu-core qpdf util-linux squashfs-tools
 
 log "PostgreSQL"
 if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
