@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# Builds the desktop app (desktop/, Tauri 2) and its Linux package (.deb), from nothing:
-# Debian packages, npm packages, the web UI (the trial mode embeds the server, which embeds
-# web/dist), then `tauri build`. See docs/desktop.md.
+# Builds the desktop app (desktop/, Tauri 2) and its Linux packages (.deb and AppImage), from
+# nothing: Debian packages, npm packages, the web UI (the trial mode embeds the server, which
+# embeds web/dist), `tauri build` for the .deb, then scripts/desktop-appimage.sh for the
+# AppImage. See docs/desktop.md.
 #
-#   bash scripts/desktop-build.sh            release .deb  → artifacts/desktop/
-#   bash scripts/desktop-build.sh --debug    debug build and .deb (faster, for testing)
-#   bash scripts/desktop-build.sh --check-only   only the check below, on the last .deb built
+#   bash scripts/desktop-build.sh            release .deb + AppImage → artifacts/desktop/
+#   bash scripts/desktop-build.sh --debug    debug build and .deb only (faster, for testing)
+#   bash scripts/desktop-build.sh --check-only   only the checks below, on the last packages built
 #
-# The package is then checked as a user would get it: its declared dependencies are read, its
-# files are unpacked into a temporary folder, and the packaged program is started in trial mode
-# under Xvfb: its embedded server must answer with the demo data and the window is captured
-# (artifacts/desktop/deb-essai.png).
+# The packages are then checked as a user would get them. The .deb: its declared dependencies
+# are read, its files are unpacked into a temporary folder, and the packaged program is started
+# in trial mode under Xvfb: its embedded server must answer with the demo data and the window
+# is captured (artifacts/desktop/deb-essai.png). The AppImage: started in trial mode here and
+# in a minimal Debian without GTK or WebKit (scripts/desktop-appimage.sh --check).
 #
-# The AppImage is not built: Tauri's AppImage bundler downloads linuxdeploy from GitHub at build
-# time, which this project does not allow (only package registries). Windows (msi/nsis) and
-# macOS (dmg) are configured in tauri.conf.json but must be built on those systems.
+# Tauri's own AppImage bundler is not used: it downloads linuxdeploy from GitHub at build time,
+# which this project does not allow (only package registries). Windows (msi/nsis) and macOS
+# (dmg) are configured in tauri.conf.json but must be built on those systems.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Its own target folder: the desktop workspace must not wait on the server's build lock.
 export CARGO_TARGET_DIR="${USINAGE_DESKTOP_TARGET_DIR:-$HOME/.cache/usinage/target-desktop}"
@@ -85,6 +87,7 @@ if [ $check_only = 1 ]; then
   deb="$(ls -t "$CARGO_TARGET_DIR/$profile/bundle/deb/"*.deb 2>/dev/null | head -1)"
   [ -n "$deb" ] || { echo "aucun .deb construit dans $CARGO_TARGET_DIR/$profile/bundle/deb" >&2; exit 1; }
   check_package "$deb"
+  if [ $profile = release ]; then bash scripts/desktop-appimage.sh --check; fi
   exit 0
 fi
 web_build
@@ -100,3 +103,10 @@ find "$CARGO_TARGET_DIR/$profile/bundle/deb" -name '*.deb' -newer desktop/src-ta
 ls -l artifacts/desktop/*.deb
 deb="$(find "$CARGO_TARGET_DIR/$profile/bundle/deb" -name '*.deb' -newer desktop/src-tauri/Cargo.toml | head -1)"
 check_package "$deb"
+if [ $profile = release ]; then
+  log "AppImage"
+  start=$(date +%s)
+  CARGO_TARGET_DIR="$HOME/.cache/usinage/target" bash scripts/desktop-appimage.sh "$deb"
+  log "AppImage built in $(( $(date +%s) - start )) s"
+  bash scripts/desktop-appimage.sh --check
+fi
