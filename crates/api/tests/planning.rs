@@ -295,6 +295,14 @@ on_all_backends! {
         assert!(listed(format!("to={}", day - chrono::Days::new(1))).await.is_empty());
         app.get("/api/v1/planning/unavailability?from=31/12/2026", &chef).await.problem(422, "validation");
         app.get(&format!("/api/v1/planning/unavailability?from={next}&to={day}"), &chef).await.problem(422, "validation");
+        // All bad filters in one answer; blank bounds are no bounds.
+        let p = app.get("/api/v1/planning/unavailability?resource=robot&from=hier&to=demain", &chef).await.problem(422, "validation");
+        let mut fields: Vec<_> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
+        fields.sort();
+        assert_eq!(fields, ["from", "resource", "to"], "{p}");
+        let all = listed(String::new()).await;
+        assert!(all.contains(&json!("Arrêt 2 jours")), "{all:?}");
+        assert_eq!(listed("from=&to=%20".into()).await, all);
         let p = &r["proposal"];
         assert_eq!(p["trigger"], "absence");
         assert_eq!(p["status"], "en_attente");

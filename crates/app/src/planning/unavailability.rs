@@ -137,24 +137,29 @@ pub async fn list(
     f: &UnavailabilityFilter,
 ) -> Result<Vec<UnavailabilityView>, AppError> {
     ctx.require(Module::Planning, Action::Read)?;
-    let mut q = unavailability::Entity::find();
-    if let Some(r) = f.resource.as_deref() {
-        if r != "person" && r != "machine" {
-            return Err(AppError::field(
+    // Every filter is checked before any is refused, so one answer names all the bad ones.
+    let mut v = Validator::default();
+    let resource = match f.resource.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r @ ("person" | "machine")) => Some(r),
+        Some(_) => {
+            v.add(
                 "resource",
                 "invalid_choice",
                 "Ressource : « person » ou « machine ».",
                 "Resource: “person” or “machine”.",
-            ));
+            );
+            None
         }
-        q = q.filter(unavailability::Column::ResourceKind.eq(db_kind(r)));
-    }
-    if let Some(id) = f.id {
-        q = q.filter(unavailability::Column::ResourceId.eq(id));
-    }
-    let mut v = Validator::default();
-    let from = f.from.as_deref().map(|s| period_bound(s, false));
-    let to = f.to.as_deref().map(|s| period_bound(s, true));
+    };
+    // A blank bound is no bound, as for the other lists' date filters.
+    let bound = |s: Option<&str>, end: bool| {
+        s.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| period_bound(s, end))
+    };
+    let from = bound(f.from.as_deref(), false);
+    let to = bound(f.to.as_deref(), true);
     if let Some(None) = from {
         v.add(
             "from",
@@ -182,6 +187,13 @@ pub async fn list(
         );
     }
     v.finish()?;
+    let mut q = unavailability::Entity::find();
+    if let Some(r) = resource {
+        q = q.filter(unavailability::Column::ResourceKind.eq(db_kind(r)));
+    }
+    if let Some(id) = f.id {
+        q = q.filter(unavailability::Column::ResourceId.eq(id));
+    }
     // Overlap: it ends after the period starts and starts before the period ends.
     if let Some(Some(a)) = from {
         q = q.filter(unavailability::Column::EndsAt.gt(utc(a)));
