@@ -6,7 +6,8 @@
 // Bound to the session: written when `me` is loaded (login, /auth/me), removed on logout, on a
 // 401/403 of /auth/me, when the session is lost, and ignored (and removed) when no session
 // tokens are stored. Keyed per server: the entry records the origin it was loaded from and is
-// only read back on that origin, for that user id.
+// only read back on that origin, for that user id. clearMe() also removes the operator's task
+// list kept for offline use (shop floor, tasksCache.ts): one place for what the session keeps.
 //
 // Desktop app (platform/desktop.ts): its tokens never go to localStorage (system credential
 // store, and the page's loopback origin is the same whatever server the app is connected to), so
@@ -14,6 +15,7 @@
 // reconnect banner.
 import { getTokens, isApiError } from '../api/client';
 import type { Me } from '../api/types';
+import { clearTasks } from '../pages/shopfloor/tasksCache';
 import { desktopBridge } from '../platform/desktop';
 
 export const ME_CACHE_KEY = 'usinage.me';
@@ -78,7 +80,9 @@ export function loadMe(): Me | null {
   }
 }
 
+/** Removes the copy of `me` and the task list kept with it (tasksCache.ts). */
 export function clearMe(): void {
+  clearTasks();
   try {
     localStorage.removeItem(ME_CACHE_KEY);
   } catch {

@@ -165,6 +165,8 @@ export const shopfloorFr = {
     offline: 'Hors ligne',
     offline_text: 'Le serveur de l’atelier ne répond pas. Les actions d’atelier (démarrer, pause, terminer…) sont gardées sur cet appareil et seront envoyées dès le retour du réseau.',
     tasks_offline: 'La liste des tâches n’est pas disponible hors ligne ; elle se rechargera dès le retour du réseau.',
+    tasks_kept: 'Hors ligne — liste enregistrée le {{date}} à {{time}}',
+    tasks_kept_hint: 'Elle peut avoir changé depuis ; la liste à jour la remplacera dès le retour du réseau.',
     // board
     board_title: 'Atelier en direct',
     board_updated: 'Dernière mise à jour : {{time}}',
@@ -449,6 +451,8 @@ export const shopfloorEn: typeof shopfloorFr = {
     offline: 'Offline',
     offline_text: 'The shop server does not answer. Shop-floor actions (start, pause, finish…) are kept on this device and will be sent when the network is back.',
     tasks_offline: 'The task list is not available offline; it will reload when the network is back.',
+    tasks_kept: 'Offline — list saved on {{date}} at {{time}}',
+    tasks_kept_hint: 'It may have changed since; the current list will replace it when the network is back.',
     board_title: 'Live shop floor',
     board_updated: 'Last update: {{time}}',
     board_live: 'Live',

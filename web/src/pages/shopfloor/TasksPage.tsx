@@ -1,8 +1,10 @@
 // /shop-floor — "Mes tâches": the operator's operations in priority order, a big Scanner button
 // (traveler QR → /operations/{id}; the traveler's header QR, /jobs/{id}, → the operator's next
-// operation of that job, jobScan.ts) and, for supervisors, every open operation.
+// operation of that job, jobScan.ts) and, for supervisors, every open operation. The operator's
+// own list is kept on the device each time it loads (tasksCache.ts) and shown, with the time it
+// was saved, when the phone is offline and the list cannot load.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useAuth, useMe } from '../../auth/AuthContext';
@@ -14,6 +16,7 @@ import { QrScanner, QueueBanner, StatusChip, useQueueRunner } from './components
 import { fetchTasks, jobIdFromScan, loadMyTasks, nextTaskOfJob, opensJobAsOperator, tasksQueryKey } from './jobScan';
 import { formatDuration, isSupervisor, operationIdFromScan } from './logic';
 import { JobNoOperation } from './OperatorJobPage';
+import { keptTasksToShow, savedAtLabel, storeTasks } from './tasksCache';
 import type { TaskView } from './types';
 
 export function TaskCard({ task }: { task: TaskView }) {
@@ -58,6 +61,20 @@ export function TaskCard({ task }: { task: TaskView }) {
   );
 }
 
+/** Above the kept list: offline, and since when the list is not up to date. */
+function KeptNotice({ savedAt }: { savedAt: string }) {
+  const { t } = useTranslation();
+  const { lang } = useFormat();
+  return (
+    <div className="banner banner-info" role="status" data-testid="tasks-kept">
+      <div className="banner-body">
+        <strong data-testid="tasks-kept-title">{t('shopfloor.tasks_kept', savedAtLabel(savedAt, lang))}</strong>
+        <div className="small">{t('shopfloor.tasks_kept_hint')}</div>
+      </div>
+    </div>
+  );
+}
+
 export function TasksPage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -79,7 +96,12 @@ export function TasksPage() {
   useQueueRunner();
   const q = useQuery({
     queryKey: tasksQueryKey(all),
-    queryFn: () => fetchTasks(all),
+    queryFn: async () => {
+      const tasks = await fetchTasks(all);
+      // Only the operator's own list is kept for offline use, never "all operations".
+      if (!all) storeTasks(me.id, tasks);
+      return tasks;
+    },
     refetchInterval: 60_000,
   });
 
@@ -123,9 +145,15 @@ export function TasksPage() {
     setScanError(new Error(t('shopfloor.scan_unknown', { text: text.slice(0, 80) })));
     return false;
   };
-  // Offline the list cannot load: the "Hors ligne" banner explains it (no error banner); the
-  // list loaded before, if any, stays shown.
-  const listOffline = q.isError && offline && isUnreachable(q.error);
+  // Offline the list cannot load (the request failed, or waits for the browser's network): the
+  // "Hors ligne" banner explains it (no error banner); the list loaded before, if any, stays
+  // shown, else the one kept on the device for this user, with the time it was saved.
+  const unreachable = (q.isError && isUnreachable(q.error)) || q.fetchStatus === 'paused';
+  const listOffline = offline && unreachable;
+  const live = q.data !== undefined;
+  const fetching = q.isFetching;
+  const kept = useMemo(() => keptTasksToShow(me.id, { own: !all, live, unreachable, offline, fetching }), [me.id, all, live, unreachable, offline, fetching]);
+  const tasks = q.data ?? kept?.tasks;
 
   return (
     <div className="page sf-page" data-testid="shopfloor-tasks">
@@ -150,20 +178,21 @@ export function TasksPage() {
           </Link>
         </div>
       )}
-      {q.isError && !listOffline && <ErrorBanner error={q.error} onRetry={() => void q.refetch()} />}
-      {q.isPending ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : listOffline && !q.data ? (
+      {q.isError && !listOffline && !kept && <ErrorBanner error={q.error} onRetry={() => void q.refetch()} />}
+      {kept && <KeptNotice savedAt={kept.savedAt} />}
+      {listOffline && !tasks ? (
         <p className="muted" data-testid="tasks-offline">
           {t('shopfloor.tasks_offline')}
         </p>
-      ) : q.data && q.data.length === 0 ? (
+      ) : q.isPending && !tasks ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : tasks && tasks.length === 0 ? (
         <p className="muted" data-testid="tasks-empty">
           {t('shopfloor.no_tasks')}
         </p>
       ) : (
         <div className="sf-cards" data-testid="tasks-list">
-          {q.data?.map((task) => <TaskCard key={task.operation_id} task={task} />)}
+          {tasks?.map((task) => <TaskCard key={task.operation_id} task={task} />)}
         </div>
       )}
     </div>
