@@ -5,7 +5,8 @@
 // QR code's URL opens the operation (cold start through the login, the Scanner field), the
 // operator starts, pauses with a reason, resumes and finishes an operation, the app
 // reloads offline from the cache, and an action tapped offline survives a browser restart (the
-// app opens on Mes tâches from the kept session, "Hors ligne" banner) and is replayed once back
+// app opens on Mes tâches from the kept session, "Hors ligne" banner, with the task list loaded
+// before the restart under "Hors ligne — liste enregistrée le …") and is replayed once back
 // online; the traveler's job QR code takes the operator to his operation of that job (or says
 // that none is his). Then: a new build gets its own cache (the old one is purged) and the app
 // offers to reload; the camera scanner reads a job traveler's QR code (fake camera).
@@ -38,6 +39,7 @@ const DEMO_PASSWORD = process.env.USINAGE_E2E_PASSWORD ?? 'usinage-demo';
 const TIMEOUT = Number(process.env.USINAGE_E2E_TIMEOUT ?? 15_000);
 const QUEUE_KEY = 'usinage.shopfloor.queue';
 const ME_KEY = 'usinage.me';
+const TASKS_KEY = 'usinage.shopfloor.tasks';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'];
 const COMMON = { locale: 'fr-FR', timezoneId: 'Europe/Paris', isMobile: true, hasTouch: true };
@@ -420,6 +422,15 @@ for (const device of DEVICES) {
   step(device, 'an action tapped offline survives a browser restart and is replayed once back online', async () => {
     let p = r.page;
     const op = r.work.offlineOp;
+    // Mes tâches loaded with the network: the list the phone keeps for offline use.
+    await p.goto(`${BASE}/shop-floor`);
+    await p.getByTestId('tasks-list').or(p.getByTestId('tasks-empty')).first().waitFor();
+    const cardIds = () => p.locator('[data-testid="tasks-list"] a.sf-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    const listed = await cardIds();
+    assert.ok(listed.length > 0, 'the demo gives the operator tasks (operations assigned to him)');
+    const savedList = await p.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? 'null'), TASKS_KEY);
+    assert.deepEqual(savedList?.tasks?.map((t) => `task-${t.operation_id}`), listed, 'the list shown is the one kept');
+    assert.equal(savedList.user_id, (await apiOk('operateur', '/auth/me')).id, 'kept for the operator');
     await p.goto(`${BASE}/operations/${op}`);
     await p.getByTestId('action-start').waitFor();
     await r.ctx.setOffline(true);
@@ -454,7 +465,12 @@ for (const device of DEVICES) {
     assert.match(await banner.innerText(), /seront envoyées dès le retour du réseau/);
     assert.equal((await p.getByTestId('user-name').textContent()).trim(), operatorName, 'the operator of the kept session');
     await p.getByTestId('queue-count').filter({ hasText: '1 action en attente' }).waitFor();
-    await p.getByTestId('tasks-offline').waitFor();
+    // The task list loaded before the restart, under the notice of when it was saved.
+    const notice = p.getByTestId('tasks-kept-title');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /^Hors ligne — liste enregistrée le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}$/);
+    assert.deepEqual(await cardIds(), listed, 'the same task cards as before the restart');
+    assert.equal(await p.getByTestId('tasks-offline').count(), 0);
     const errors = await p.getByTestId('error-banner').allInnerTexts();
     assert.deepEqual(errors, [], 'no "Le serveur ne répond pas" in place of the app');
     await assertFits(p, 'offline restart');
@@ -490,6 +506,8 @@ for (const device of DEVICES) {
     await banner.waitFor({ state: 'detached', timeout: 30_000 });
     await p.getByTestId('queue-badge').waitFor({ state: 'detached', timeout: 30_000 });
     await p.getByTestId(`task-${op}`).waitFor({ timeout: 30_000 });
+    // The live list (with the replayed operation, now his) replaced the kept one.
+    assert.equal(await p.getByTestId('tasks-kept').count(), 0, 'no "liste enregistrée" notice once online');
     await p.getByTestId(`task-${op}`).tap();
     await p.waitForURL((u) => u.pathname === `/operations/${op}`);
     await p.getByTestId('op-status').filter({ hasText: 'En cours' }).waitFor();
