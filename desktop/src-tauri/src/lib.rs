@@ -214,7 +214,7 @@ async fn connect<R: Runtime>(app: &AppHandle<R>, address: &str) -> Result<(), St
         }
         Probe::Incompatible { message, .. } | Probe::Error { message, .. } => return Err(message),
     };
-    let client = upstream::client(&url, pin).map_err(|e| e.to_string())?;
+    let client = upstream::client(pin).map_err(|e| e.to_string())?;
     d.update(|l| {
         l.upsert(KnownServer {
             url: url.clone(),
@@ -235,7 +235,7 @@ async fn connect<R: Runtime>(app: &AppHandle<R>, address: &str) -> Result<(), St
 async fn essai<R: Runtime>(app: &AppHandle<R>) -> Result<(), String> {
     let d = app.state::<Desktop>();
     let url = d.essai.ensure(&d.data_dir).await?;
-    let client = upstream::client(&url, None).map_err(|e| e.to_string())?;
+    let client = upstream::client(None).map_err(|e| e.to_string())?;
     d.proxy.set_upstream(Some(Upstream {
         base: url,
         token_key: ESSAI_KEY.into(),

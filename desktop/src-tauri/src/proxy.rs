@@ -388,7 +388,7 @@ mod tests {
         p.set_upstream(Some(Upstream {
             base: url.to_string(),
             token_key: url.to_string(),
-            client: upstream::client(url, None).unwrap(),
+            client: upstream::client(None).unwrap(),
         }));
         p
     }

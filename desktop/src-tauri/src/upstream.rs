@@ -67,7 +67,7 @@ pub struct Client {
     pub pin: Option<String>,
 }
 
-pub fn client(url: &str, pin: Option<String>) -> anyhow::Result<Client> {
+pub fn client(pin: Option<String>) -> anyhow::Result<Client> {
     let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))
@@ -76,13 +76,12 @@ pub fn client(url: &str, pin: Option<String>) -> anyhow::Result<Client> {
         .no_proxy();
     let verifier = PinVerifier::new(pin.clone());
     let seen = verifier.seen();
-    let builder = if url.starts_with("https://") {
-        let mut tls = verifier.client_config()?;
-        tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        builder.tls_backend_preconfigured(tls)
-    } else {
-        builder
-    };
+    // Our own TLS configuration even for http:// (where it is never used): left alone, reqwest
+    // builds one on the system's certificate store and fails where there is none (a minimal
+    // system without ca-certificates, seen with the AppImage). Shop servers are trusted by pin.
+    let mut tls = verifier.client_config()?;
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let builder = builder.tls_backend_preconfigured(tls);
     Ok(Client {
         http: builder.build()?,
         seen,
@@ -115,7 +114,7 @@ pub fn version_message(info: &ServerInfo) -> Option<String> {
 
 pub async fn probe(url: &str, pin: Option<String>) -> Probe {
     let url = url.to_string();
-    let c = match client(&url, pin.clone()) {
+    let c = match client(pin.clone()) {
         Ok(c) => c,
         Err(e) => {
             return Probe::Error {
