@@ -109,6 +109,9 @@ export GDK_PIXBUF_MODULE_FILE="\$HERE/usr/lib/gdk-pixbuf-2.0/loaders.cache"
 export GIO_MODULE_DIR="\$HERE/usr/lib/gio/modules"
 export GSETTINGS_SCHEMA_DIR="\$HERE/usr/share/glib-2.0/schemas"
 export XDG_DATA_DIRS="\$HERE/usr/share:\${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
+# Tauri takes APPDIR/APPIMAGE for a FUSE mount under /tmp/.mount_* and warns otherwise; the
+# app reads no resource from them (everything is in the program), so they stop here.
+unset APPDIR APPIMAGE
 # WebKit's helper paths are relative to usr/ (see scripts/desktop-appimage.sh).
 cd "\$HERE/usr" || exit 1
 exec "\$HERE/usr/bin/$name" "\$@"
@@ -185,20 +188,26 @@ webkit_pids_from() {
   done
 }
 
+# What any Linux desktop has, and nothing of GTK, GLib or WebKit.
+DESKTOP_BASE="libgl1 libegl1 libgles2 libgbm1 libx11-6 libx11-xcb1 libxcb1 libfontconfig1 libfreetype6 libexpat1 libasound2 fonts-dejavu-core"
+
 minimal_root() {
   local root="$HOME/.cache/usinage/appimage-root"
   if [ ! -f "$root/.ready" ]; then
     log "minimal Debian for the check (debootstrap, once)"
     apt_install debootstrap
     rm -rf "$root"
+    mkdir -p "$(dirname "$root")"
     debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >"$root.log" 2>&1 ||
       { tail -20 "$root.log" >&2; exit 1; }
-    # What any Linux desktop has, and nothing of GTK, GLib or WebKit.
-    chroot "$root" apt-get install -y -q --no-install-recommends \
-      libgl1 libegl1 libgbm1 libx11-6 libx11-xcb1 libxcb1 libfontconfig1 libfreetype6 libexpat1 \
-      libasound2 fonts-dejavu-core >>"$root.log" 2>&1 || { tail -20 "$root.log" >&2; exit 1; }
-    chroot "$root" apt-get clean
     touch "$root/.ready"
+  fi
+  if [ "$(cat "$root/.ready")" != "$DESKTOP_BASE" ]; then
+    # shellcheck disable=SC2086
+    chroot "$root" apt-get install -y -q --no-install-recommends $DESKTOP_BASE >>"$root.log" 2>&1 ||
+      { tail -20 "$root.log" >&2; exit 1; }
+    chroot "$root" apt-get clean
+    echo "$DESKTOP_BASE" > "$root/.ready"
   fi
   if chroot "$root" sh -c 'ls /usr/lib/x86_64-linux-gnu/ | grep -E "^lib(gtk-3|webkit2gtk|glib-2)"'; then
     echo "la racine minimale contient GTK/GLib/WebKit : elle ne prouve rien" >&2
@@ -211,10 +220,11 @@ check() {
   local app="$1"
   [ -x "$app" ] || { echo "AppImage introuvable : $app" >&2; exit 1; }
   apt_install xvfb xauth imagemagick curl
-  local work display=77 url
+  local display=77 url
+  # Global: the EXIT trap reads it after this function has returned.
   work="$(mktemp -d /tmp/usinage-appimage-check.XXXXXX)"
   Xvfb ":$display" -screen 0 1366x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-  local xvfb=$!
+  xvfb=$!
   trap 'stop_trial "$work"; kill $xvfb 2>/dev/null || true; umount_root' EXIT
   sleep 1
 
@@ -231,7 +241,7 @@ check() {
     echo "WebKit du système chargé à la place de celui de l'AppImage" >&2
     exit 1
   fi
-  echo "WebKit web process(es) $pids run the bundled WebKit"
+  echo "WebKit web process(es) $(echo $pids) run the bundled WebKit"
   DISPLAY=":$display" import -window root "$OUT/appimage-essai.png"
   stop_trial "$work"
 

@@ -106,7 +106,7 @@ check_package "$deb"
 if [ $profile = release ]; then
   log "AppImage"
   start=$(date +%s)
-  CARGO_TARGET_DIR="$HOME/.cache/usinage/target" bash scripts/desktop-appimage.sh "$deb"
+  bash scripts/desktop-appimage.sh "$deb"
   log "AppImage built in $(( $(date +%s) - start )) s"
   bash scripts/desktop-appimage.sh --check
 fi
