@@ -57,6 +57,13 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$E2E_DIR"' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$E2E_PORT/readyz" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$E2E_PORT/readyz" >/dev/null || { cat "$E2E_DIR/server.log"; exit 1; }
+# Another server already on the port answers /readyz while ours died on the bind: the tests
+# would run against someone else's build and data.
+kill -0 $SERVER 2>/dev/null || {
+  cat "$E2E_DIR/server.log"
+  echo "le port $E2E_PORT est déjà pris par un autre serveur : arrêtez-le ou choisissez USINAGE_E2E_PORT" >&2
+  exit 1
+}
 mkdir -p "$SHOTS"
 (cd web && USINAGE_E2E_URL="http://127.0.0.1:$E2E_PORT" USINAGE_E2E_SHOTS="$SHOTS" npm run --silent e2e)
 bash scripts/fuzz-api.sh "http://127.0.0.1:$E2E_PORT"
