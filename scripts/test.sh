@@ -51,19 +51,18 @@ fi
 
 log "end-to-end: server with demo data, Playwright in chromium, API fuzz"
 cargo build -p usinage --locked
+# A server already on the port would answer /readyz while ours dies on the bind, and the tests
+# would run against someone else's build and data.
+if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$E2E_PORT/"; then
+  echo "le port $E2E_PORT est déjà pris : arrêtez ce serveur ou choisissez USINAGE_E2E_PORT" >&2
+  exit 1
+fi
 E2E_DIR=$(mktemp -d)
 "$CARGO_TARGET_DIR/debug/usinage" --data-dir "$E2E_DIR" --listen "127.0.0.1:$E2E_PORT" --public-url "http://127.0.0.1:$E2E_PORT" serve --demo >"$E2E_DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$E2E_DIR"' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$E2E_PORT/readyz" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$E2E_PORT/readyz" >/dev/null || { cat "$E2E_DIR/server.log"; exit 1; }
-# Another server already on the port answers /readyz while ours died on the bind: the tests
-# would run against someone else's build and data.
-kill -0 $SERVER 2>/dev/null || {
-  cat "$E2E_DIR/server.log"
-  echo "le port $E2E_PORT est déjà pris par un autre serveur : arrêtez-le ou choisissez USINAGE_E2E_PORT" >&2
-  exit 1
-}
 mkdir -p "$SHOTS"
 (cd web && USINAGE_E2E_URL="http://127.0.0.1:$E2E_PORT" USINAGE_E2E_SHOTS="$SHOTS" npm run --silent e2e)
 bash scripts/fuzz-api.sh "http://127.0.0.1:$E2E_PORT"
