@@ -141,7 +141,7 @@ EOF
 }
 
 # Trial mode under Xvfb (display :$2 already running), in the root folder $3 ("/" = here).
-# Prints the trial server's URL once /api/v1/info answers with the demo data.
+# Prints the trial server's URL once it answers /readyz and /api/v1/info with the demo data.
 run_trial() {
   local app="$1" display="$2" root="$3" work="$4"
   local run=(env -i PATH=/usr/bin:/bin HOME=/root DISPLAY=":$display" LANG=C.UTF-8
@@ -156,16 +156,7 @@ run_trial() {
     chroot "$root" "${run[@]}" /tmp/app.AppImage >"$work/app.log" 2>&1 &
   fi
   echo $! > "$work/pid"
-  local url=""
-  for _ in $(seq 180); do
-    url=$(sed -e "s/\x1b\[[0-9;]*m//g" "$work/app.log" | sed -n "s/.*trial server started url=\([^ ]*\).*/\1/p" | head -1)
-    [ -n "$url" ] && break
-    kill -0 "$(cat "$work/pid")" 2>/dev/null || { cat "$work/app.log" >&2; return 1; }
-    sleep 0.5
-  done
-  [ -n "$url" ] || { echo "le serveur d'essai n'a pas démarré en 90 s" >&2; cat "$work/app.log" >&2; return 1; }
-  curl -fsS "$url/api/v1/info" | grep -q '"demo":true' || { echo "pas de données de démonstration" >&2; return 1; }
-  echo "$url"
+  wait_trial_server "$work/app.log" "$(cat "$work/pid")" 90
 }
 
 # The runtime, AppRun and chroot all exec: the PID is the app's, which owns the embedded

@@ -54,23 +54,15 @@ check_package() {
   XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache" \
     USINAGE_DESKTOP_MODE=essai USINAGE_DESKTOP_LOG=info NO_COLOR=1 \
     xvfb-run -a -s "-screen 0 1366x900x24" bash -c '
+      source "$4/scripts/lib.sh"
       "$1" >"$2/app.log" 2>&1 &
       app=$!
       trap "kill $app 2>/dev/null || true" EXIT
-      url=""
-      for _ in $(seq 120); do
-        url=$(sed -e "s/\x1b\[[0-9;]*m//g" "$2/app.log" | sed -n "s/.*trial server started url=\([^ ]*\).*/\1/p" | head -1)
-        [ -n "$url" ] && break
-        kill -0 $app 2>/dev/null || { cat "$2/app.log"; exit 1; }
-        sleep 0.5
-      done
-      [ -n "$url" ] || { echo "le serveur d essai n a pas démarré en 60 s" >&2; cat "$2/app.log"; exit 1; }
-      curl -fsS "$url/readyz" >/dev/null
-      curl -fsS "$url/api/v1/info" | grep -q "\"demo\":true" || { echo "pas de données de démonstration" >&2; exit 1; }
+      url="$(wait_trial_server "$2/app.log" $app 60)"
       echo "trial server of the packaged app: $url"
       sleep 8
       import -window root "$3/deb-essai.png"
-    ' _ "$bin" "$work" "$out"
+    ' _ "$bin" "$work" "$out" "$ROOT"
   rm -rf "$work"
   echo "package checked: artifacts/desktop/deb-essai.png"
 }

@@ -33,3 +33,19 @@ web_build() {
   log "build web UI"
   (cd web && npm run build --silent)
 }
+
+# The desktop app started in trial mode (PID, its log in LOG, colours stripped): waits up to
+# SECONDS for the URL its embedded server logs, checks /readyz and the demo data, prints the URL.
+wait_trial_server() {
+  local log="$1" pid="$2" seconds="$3" url=""
+  for _ in $(seq $((seconds * 2))); do
+    url=$(sed -e "s/\x1b\[[0-9;]*m//g" "$log" | sed -n "s/.*trial server started url=\([^ ]*\).*/\1/p" | head -1)
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; return 1; }
+    sleep 0.5
+  done
+  [ -n "$url" ] || { echo "le serveur d'essai n'a pas démarré en $seconds s" >&2; cat "$log" >&2; return 1; }
+  curl -fsS "$url/readyz" >/dev/null
+  curl -fsS "$url/api/v1/info" | grep -q '"demo":true' || { echo "pas de données de démonstration" >&2; return 1; }
+  echo "$url"
+}
